@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { fingerprint, randomToken, sha256, timingSafeEqual } from './crypto.js'
+
+describe('crypto helpers', () => {
+  it('makes 256-bit random tokens that never repeat', () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => randomToken(32)))
+    expect(tokens.size).toBe(1000)
+    for (const token of tokens) expect(Buffer.from(token, 'base64url')).toHaveLength(32)
+  })
+
+  it('hashes with SHA-256 exactly as node:crypto does', async () => {
+    expect(await sha256('hello')).toBe(createHash('sha256').update('hello').digest('base64url'))
+  })
+
+  it('compares equal strings as equal and any difference as different', () => {
+    expect(timingSafeEqual('abc', 'abc')).toBe(true)
+    expect(timingSafeEqual('abc', 'abd')).toBe(false)
+    expect(timingSafeEqual('abc', 'ab')).toBe(false)
+    expect(timingSafeEqual('', 'a')).toBe(false)
+    expect(timingSafeEqual('', '')).toBe(true)
+  })
+
+  it('fingerprints are short, stable and do not contain the secret', async () => {
+    const secret = randomToken(32)
+    const print = await fingerprint(secret)
+    expect(print).toHaveLength(12)
+    expect(await fingerprint(secret)).toBe(print)
+    expect(secret).not.toContain(print)
+  })
+})

@@ -1,0 +1,2 @@
+export { authQueryKeys } from './query-keys.js'
+export type { SessionPayload, SessionUser } from './session-payload.js'

@@ -1,0 +1,3 @@
+import { defineLibrary } from '@acme/tooling/tsup'
+
+export default defineLibrary({ index: 'src/index.ts' })

@@ -1,0 +1,2 @@
+export { problem, toProblem, type Problem } from './problem.js'
+export { problemErrorHandler } from './error-handler.js'

@@ -1,0 +1,3 @@
+import { defineVitestConfig } from '@acme/tooling/vitest'
+
+export default defineVitestConfig()

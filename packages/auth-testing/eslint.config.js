@@ -1,0 +1,3 @@
+import { defineEslintConfig } from '@acme/tooling/eslint'
+
+export default defineEslintConfig(import.meta.dirname)
