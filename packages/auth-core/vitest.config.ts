@@ -1,3 +1,10 @@
+import { fileURLToPath } from 'node:url'
 import { defineVitestConfig } from '@acme/tooling/vitest'
 
-export default defineVitestConfig()
+// Core's tests use the testing kit from source. It is an alias, not a dependency, because
+// @acme/auth-testing itself depends on core (a declared dependency would be a cycle).
+export default defineVitestConfig({
+  resolve: {
+    alias: { '@acme/auth-testing': fileURLToPath(new URL('../auth-testing/src/index.ts', import.meta.url)) },
+  },
+})
