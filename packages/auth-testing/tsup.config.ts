@@ -1,3 +1,3 @@
 import { defineLibrary } from '@acme/tooling/tsup'
 
-export default defineLibrary({ index: 'src/index.ts' })
+export default defineLibrary({ index: 'src/index.ts', conformance: 'src/conformance/index.ts' })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { fingerprint, randomToken, sha256, timingSafeEqual } from './crypto.js'
+import { fingerprint, randomToken, sha256, sha256WebCrypto, timingSafeEqual } from './crypto.js'
 
 describe('crypto helpers', () => {
   it('makes 256-bit random tokens that never repeat', () => {
@@ -10,7 +10,11 @@ describe('crypto helpers', () => {
   })
 
   it('hashes with SHA-256 exactly as node:crypto does', async () => {
-    expect(await sha256('hello')).toBe(createHash('sha256').update('hello').digest('base64url'))
+    for (const text of ['hello', '', 'żółw 🐢', randomToken(32)]) {
+      const expected = createHash('sha256').update(text).digest('base64url')
+      expect(await sha256(text)).toBe(expected)
+      expect(await sha256WebCrypto(text)).toBe(expected) // the edge-runtime path
+    }
   })
 
   it('compares equal strings as equal and any difference as different', () => {

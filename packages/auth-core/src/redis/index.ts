@@ -1,2 +1,3 @@
-// Entry of '@acme/auth-core/redis'. Filled by the Redis stores.
+// Entry of '@acme/auth-core/redis': the Redis and Redis Cluster stores (Node only, needs ioredis).
 export { redisCall, type RedisClient } from './redis-client.js'
+export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js'

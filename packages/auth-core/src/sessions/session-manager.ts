@@ -1,0 +1,237 @@
+import { AuthError, isAuthError } from '../errors.js'
+import type { AuditEvent, AuditSink } from '../audit/audit-event.js'
+import { noopAuditSink } from '../audit/audit-event.js'
+import { systemClock, type Clock } from '../clock.js'
+import { randomToken, sha256, timingSafeEqual } from '../lib/crypto.js'
+import { resolveSessionManagerConfig, type SessionManagerOptions } from './session-manager-config.js'
+import { SessionCache } from './session-cache.js'
+import type { SessionInvalidation, SessionStore } from './session-store.js'
+import { formatSessionToken, parseSessionToken, SESSION_SECRET_BYTES } from './session-token.js'
+import {
+  MAX_SESSION_DATA_BYTES,
+  type Session,
+  type SessionData,
+  type SessionMeta,
+  type SessionRecord,
+} from './session.js'
+
+export type { SessionManagerOptions } from './session-manager-config.js'
+
+/** A valid session, and whether the binding should send the cookie again (its expiry moved). */
+export interface ValidatedSession<Data extends SessionData = SessionData> {
+  session: Session<Data>
+  resendCookie: boolean
+}
+
+/** A session together with the token that proves it; the token exists only in this value. */
+export interface IssuedSession<Data extends SessionData = SessionData> {
+  token: string
+  session: Session<Data>
+}
+
+/** Facts for audit events about who asked (all optional). */
+export interface RequestContext {
+  requestId?: string
+  ip?: string
+  userAgent?: string
+}
+
+export interface SessionManager<Data extends SessionData = SessionData> {
+  /** Starts a session for `userId` and returns its token (to put in a cookie) once. */
+  create(userId: string, meta?: SessionMeta<Data>, context?: RequestContext): Promise<IssuedSession<Data>>
+  /**
+   * The session for a token, or `null` when the token is malformed, unknown, revoked or expired.
+   * `{ fresh: true }` reads the store even when a cached copy exists (sensitive routes).
+   * Throws `ERR_STORE_UNAVAILABLE` when the store cannot answer: never a session then.
+   */
+  validate(token: unknown, options?: { fresh?: boolean }): Promise<ValidatedSession<Data> | null>
+  /**
+   * A new token for the same session (sign-in, privilege change); the old token dies at once on
+   * every instance. `null` when the token is not valid.
+   */
+  rotate(
+    token: unknown,
+    changes?: { authLevel?: string; authenticated?: boolean },
+    context?: RequestContext,
+  ): Promise<IssuedSession<Data> | null>
+  /** Ends one session (only if it belongs to `userId`, when given). Returns whether it existed. */
+  revoke(sessionId: string, options?: { userId?: string }, context?: RequestContext): Promise<boolean>
+  /** Ends every session of a user, except one (usually the current one). Returns how many ended. */
+  revokeAllForUser(userId: string, options?: { except?: string }, context?: RequestContext): Promise<number>
+  /** The user's live sessions, most recently used first (a device list). */
+  listForUser(userId: string): Promise<Session<Data>[]>
+  /** Stops listening for invalidations. */
+  close(): void
+}
+
+/**
+ * Creates the session manager: opaque `<id>.<secret>` tokens, only SHA-256(secret) at rest,
+ * sliding idle expiry with throttled writes, an absolute limit, rotation and revocation.
+ *
+ * @example
+ * ```ts
+ * import { createSessionManager, MemorySessionStore } from '@acme/auth-core'
+ *
+ * const sessions = createSessionManager({ store: new MemorySessionStore() })
+ * const { token } = await sessions.create('user-1', { userAgent: 'curl/8' })
+ * const result = await sessions.validate(token)
+ * console.log(result?.session.userId) // 'user-1'
+ * ```
+ */
+export function createSessionManager<Data extends SessionData = SessionData>(
+  options: SessionManagerOptions,
+): SessionManager<Data> {
+  const config = resolveSessionManagerConfig(options)
+  const store: SessionStore = config.store
+  const clock: Clock = config.clock ?? systemClock
+  const audit: AuditSink = config.audit ?? noopAuditSink
+  const cache = config.cache ? new SessionCache(config.cache.maxEntries, config.cache.ttlMs) : undefined
+  const unsubscribe = cache
+    ? store.onInvalidate!((invalidation: SessionInvalidation) => {
+        if (invalidation === 'all') cache.clear()
+        else cache.delete(invalidation)
+      })
+    : () => {}
+
+  const emit = (event: Omit<AuditEvent, 'at'>, context?: RequestContext) => {
+    try {
+      audit.emit({ ...context, ...event, at: new Date(clock.now()).toISOString() })
+    } catch {
+      // An audit sink must never break authentication.
+    }
+  }
+
+  const guard = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      if (isAuthError(error)) throw error
+      throw new AuthError('ERR_STORE_UNAVAILABLE', `session store failed during ${operation}`, { cause: error })
+    }
+  }
+
+  const toSession = (record: SessionRecord): Session<Data> => {
+    const { secretHash: _secretHash, ...session } = record
+    return session as Session<Data>
+  }
+
+  /** Reads a record (cache first unless fresh) and checks the secret in constant time. */
+  const load = async (token: unknown, fresh: boolean) => {
+    const parts = parseSessionToken(token)
+    if (!parts) return null
+    const now = clock.now()
+    const secretHash = await sha256(parts.secret)
+    let record = fresh ? undefined : cache?.get(parts.id, now)
+    if (!record) {
+      const generation = cache?.generation ?? 0
+      const stored = await guard('get', () => store.get(parts.id, now))
+      if (!stored) return null
+      record = stored
+      cache?.set(record, now, generation)
+    }
+    if (!timingSafeEqual(record.secretHash, secretHash)) return null
+    if (now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) {
+      cache?.delete([record.id])
+      return null
+    }
+    return { record, now }
+  }
+
+  return Object.freeze({
+    async create(userId: string, meta: SessionMeta<Data> = {}, context?: RequestContext) {
+      if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
+        throw new TypeError('userId must be a non-empty string of at most 256 characters')
+      }
+      const data = meta.data ?? ({} as Data)
+      if (new TextEncoder().encode(JSON.stringify(data)).length > MAX_SESSION_DATA_BYTES) {
+        throw new TypeError(`meta.data must serialise to at most ${MAX_SESSION_DATA_BYTES} bytes of JSON`)
+      }
+      const now = clock.now()
+      const id = store.createId?.(userId) ?? randomToken(18)
+      const secret = randomToken(SESSION_SECRET_BYTES)
+      const absoluteExpiresAt = now + config.absoluteMs
+      const record: SessionRecord = {
+        id,
+        userId,
+        createdAt: now,
+        lastSeenAt: now,
+        idleExpiresAt: Math.min(now + config.idleMs, absoluteExpiresAt),
+        absoluteExpiresAt,
+        ...(meta.userAgent === undefined ? {} : { userAgent: meta.userAgent.slice(0, 512) }),
+        ...(meta.ip === undefined ? {} : { ip: meta.ip.slice(0, 64) }),
+        authLevel: meta.authLevel ?? 'password',
+        authenticatedAt: now,
+        data,
+        secretHash: await sha256(secret),
+      }
+      await guard('create', () => store.create(record, now))
+      emit({ type: 'SESSION_CREATED', outcome: 'success', userId, sessionId: id }, context)
+      return { token: formatSessionToken({ id, secret }), session: toSession(record) }
+    },
+
+    async validate(token: unknown, options: { fresh?: boolean } = {}) {
+      const loaded = await load(token, options.fresh === true)
+      if (!loaded) return null
+      const { record, now } = loaded
+      if (now - record.lastSeenAt < config.touchIntervalMs) return { session: toSession(record), resendCookie: false }
+      // Slide the idle expiry, at most one write per touch interval per session.
+      const patch = { lastSeenAt: now, idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt) }
+      const applied = await guard('update', () => store.update(record.id, patch, now, record.secretHash))
+      if (!applied) {
+        cache?.delete([record.id])
+        return null
+      }
+      const touched = { ...record, ...patch }
+      cache?.set(touched, now, cache.generation)
+      return { session: toSession(touched), resendCookie: true }
+    },
+
+    async rotate(token: unknown, changes: { authLevel?: string; authenticated?: boolean } = {}, context?: RequestContext) {
+      const loaded = await load(token, true)
+      if (!loaded) return null
+      const { record, now } = loaded
+      const secret = randomToken(SESSION_SECRET_BYTES)
+      const patch = {
+        secretHash: await sha256(secret),
+        lastSeenAt: now,
+        idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt),
+        ...(changes.authLevel === undefined ? {} : { authLevel: changes.authLevel }),
+        ...(changes.authenticated === true ? { authenticatedAt: now } : {}),
+      }
+      // Compare-and-set on the old hash: two concurrent rotations cannot both win.
+      const applied = await guard('update', () => store.update(record.id, patch, now, record.secretHash))
+      cache?.delete([record.id])
+      if (!applied) return null
+      emit({ type: 'SESSION_ROTATED', outcome: 'success', userId: record.userId, sessionId: record.id }, context)
+      return { token: formatSessionToken({ id: record.id, secret }), session: toSession({ ...record, ...patch }) }
+    },
+
+    async revoke(sessionId: string, options: { userId?: string } = {}, context?: RequestContext) {
+      if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 64) return false
+      const deleted = await guard('delete', () => store.delete(sessionId, options.userId))
+      cache?.delete([sessionId])
+      if (deleted) {
+        emit({ type: 'SESSION_REVOKED', outcome: 'success', sessionId, ...(options.userId ? { userId: options.userId } : {}) }, context)
+      }
+      return deleted
+    },
+
+    async revokeAllForUser(userId: string, options: { except?: string } = {}, context?: RequestContext) {
+      const ids = await guard('deleteAllForUser', () => store.deleteAllForUser(userId, options.except))
+      cache?.delete(ids)
+      emit({ type: 'SESSIONS_REVOKED_ALL', outcome: 'success', userId, data: { count: ids.length } }, context)
+      return ids.length
+    },
+
+    async listForUser(userId: string) {
+      const now = clock.now()
+      const records = await guard('listForUser', () => store.listForUser(userId, now))
+      return records
+        .filter((record) => now < record.idleExpiresAt && now < record.absoluteExpiresAt)
+        .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
+        .map(toSession)
+    },
+
+    close: unsubscribe,
+  })
+}
