@@ -1,4 +1,3 @@
-import { isAuthError, type AuthErrorCode } from '@acme/auth-core'
 
 /** An RFC 9457 problem details object, as every error of the HTTP contract is sent. */
 export interface Problem {
@@ -15,34 +14,4 @@ const problemBase = 'https://acme.dev/problems/'
 /** Builds a problem with a `type` URI derived from a short slug. */
 export function problem(status: number, slug: string, title: string, detail?: string): Problem {
   return { type: `${problemBase}${slug}`, title, status, ...(detail === undefined ? {} : { detail }) }
-}
-
-const byCode: Partial<Record<AuthErrorCode, Problem>> = {
-  ERR_STORE_UNAVAILABLE: problem(503, 'store-unavailable', 'Service Unavailable', 'Authentication is temporarily unavailable.'),
-  ERR_RATE_LIMITED: problem(429, 'rate-limited', 'Too Many Requests'),
-  ERR_REFRESH_TOKEN_REUSED: problem(401, 'unauthenticated', 'Unauthorized'),
-}
-
-/**
- * Maps any thrown value to the problem that may be shown to a client. Unknown errors become a
- * generic 500 with no detail: a stack trace or an internal message never leaves the server.
- */
-export function toProblem(error: unknown): Problem {
-  if (isAuthError(error)) {
-    const mapped = byCode[error.code] ?? problem(401, 'unauthenticated', 'Unauthorized')
-    return { ...mapped, code: error.code }
-  }
-  const status = httpStatusOf(error)
-  if (status !== undefined && status >= 400 && status < 500) {
-    return problem(status, 'bad-request', status === 413 ? 'Payload Too Large' : 'Bad Request')
-  }
-  return problem(500, 'internal', 'Internal Server Error')
-}
-
-// body-parser, http-errors and friends put the intended status on the error.
-function httpStatusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown }
-  const value = typeof status === 'number' ? status : statusCode
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined
 }

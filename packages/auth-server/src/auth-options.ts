@@ -1,0 +1,54 @@
+import type { AuditSink, SessionManager } from '@acme/auth-core'
+import type { Request } from 'express'
+import type { UserDirectory } from './user-directory.js'
+
+/** Password hashing as the sign-in route needs it (`@acme/auth-core/argon2` provides one). */
+export interface PasswordHashing {
+  hash(password: string): Promise<string>
+  verify(hash: string, password: string): Promise<boolean>
+  needsRehash(hash: string): boolean
+}
+
+/** A rate-limit answer for a sign-in attempt. */
+export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number }
+
+/** Brute-force limits for sign-in (core's login limiter fits). */
+export interface SignInLimiter {
+  check(attempt: { ip: string; account: string }): Promise<LimitDecision>
+  recordFailure(attempt: { ip: string; account: string }): Promise<LimitDecision>
+  recordSuccess(attempt: { ip: string; account: string }): Promise<void>
+}
+
+/** HTTP-facing settings. */
+export interface AuthHttpOptions {
+  /** The app's own origin(s), e.g. `'https://app.example.com'`: Origin/Referer must match one. */
+  origin: string | readonly string[]
+  /** At least 32 characters of randomness; signs CSRF tokens. Same on every instance. */
+  secret: string
+  /** Where `auth.router()` is mounted. @default '/auth' */
+  basePath?: string
+  /**
+   * Drops `Secure` and the `__Host-`/`__Secure-` prefixes, for plain-HTTP development on a host
+   * other than localhost. Logs a warning. Never in production. @default false
+   */
+  insecureDevelopmentCookies?: boolean
+  /** Unsafe requests that skip CSRF checks (webhooks). @default none */
+  csrfExempt?: (req: Request) => boolean
+  /** Brute-force limits for `POST /login`. @default none (strongly recommended) */
+  limiter?: SignInLimiter
+}
+
+/** Options of `createAuth()`. */
+export interface AuthOptions {
+  /** Core's session manager: `createSessionManager({ store })`. */
+  sessions: SessionManager
+  /** The app's users. */
+  users: UserDirectory
+  /** Password hashing for `POST /login`. */
+  passwords: PasswordHashing
+  http: AuthHttpOptions
+  /** Receives LOGIN_SUCCEEDED, LOGIN_FAILED, LOGOUT, … @default drops events */
+  audit?: AuditSink
+  /** `'session'`: opaque session cookie (default). `'token'`: see the README. @default 'session' */
+  strategy?: 'session'
+}

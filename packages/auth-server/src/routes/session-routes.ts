@@ -1,0 +1,90 @@
+import type { RequestHandler } from 'express'
+import type { AuthContext } from '../auth-context.js'
+import { badRequest, notFound, unauthorized } from '../problem-error.js'
+import { clientOf } from '../session-strategy.js'
+import { publicUser } from './public-user.js'
+
+const sessionIdPattern = /^[A-Za-z0-9_-]{16,64}$/
+
+/** `GET /csrf`: a CSRF token bound to this request's session (or to no session yet). */
+export function csrfRoute(ctx: AuthContext): RequestHandler {
+  return (req, res) => {
+    res.json({ csrfToken: ctx.csrfTokenFor(req, res, req.auth?.session.id) })
+  }
+}
+
+/** `GET /session`: who am I, for server rendering and the React hooks. */
+export function sessionRoute(ctx: AuthContext): RequestHandler {
+  return async (req, res) => {
+    const auth = req.auth
+    if (!auth) {
+      res.json({ user: null })
+      return
+    }
+    const user = await ctx.config.users.findById(auth.user.id)
+    if (!user) {
+      // The account is gone: its session must not outlive it.
+      await ctx.strategy.signOut(req, res)
+      res.json({ user: null })
+      return
+    }
+    res.json({
+      user: publicUser(user, auth.user.roles),
+      session: { id: auth.session.id, expiresAt: new Date(auth.session.expiresAt).toISOString() },
+      csrfToken: ctx.csrfTokenFor(req, res, auth.session.id),
+    })
+  }
+}
+
+/** `POST /logout`: ends this session everywhere; 204 even when there was none. */
+export function logoutRoute(ctx: AuthContext): RequestHandler {
+  return async (req, res) => {
+    await ctx.strategy.signOut(req, res)
+    if (req.auth) ctx.audit(req, { type: 'LOGOUT', outcome: 'success', userId: req.auth.user.id, sessionId: req.auth.session.id })
+    res.status(204).end()
+  }
+}
+
+/** `POST /logout-all`: ends every session of this user, this one included. */
+export function logoutAllRoute(ctx: AuthContext): RequestHandler {
+  return async (req, res) => {
+    const auth = req.auth
+    if (!auth) throw unauthorized()
+    await ctx.config.sessions.revokeAllForUser(auth.user.id, {}, clientOf(req))
+    ctx.strategy.clearCookies(res)
+    ctx.audit(req, { type: 'LOGOUT', outcome: 'success', userId: auth.user.id, sessionId: auth.session.id, data: { everywhere: true } })
+    res.status(204).end()
+  }
+}
+
+/** `GET /sessions`: this user's devices. */
+export function listSessionsRoute(ctx: AuthContext): RequestHandler {
+  return async (req, res) => {
+    const auth = req.auth
+    if (!auth) throw unauthorized()
+    const sessions = await ctx.config.sessions.listForUser(auth.user.id)
+    res.json(
+      sessions.map((session) => ({
+        id: session.id,
+        createdAt: new Date(session.createdAt).toISOString(),
+        lastSeenAt: new Date(session.lastSeenAt).toISOString(),
+        userAgent: session.userAgent ?? null,
+        current: session.id === auth.session.id,
+      })),
+    )
+  }
+}
+
+/** `DELETE /sessions/:id`: revoke one of MY sessions; 404 for any id that is not mine. */
+export function revokeSessionRoute(ctx: AuthContext): RequestHandler {
+  return async (req, res) => {
+    const auth = req.auth
+    if (!auth) throw unauthorized()
+    const id = req.params.id
+    if (typeof id !== 'string' || !sessionIdPattern.test(id)) throw badRequest('Malformed session id.')
+    const revoked = await ctx.config.sessions.revoke(id, { userId: auth.user.id }, clientOf(req))
+    if (!revoked) throw notFound()
+    if (id === auth.session.id) ctx.strategy.clearCookies(res)
+    res.status(204).end()
+  }
+}

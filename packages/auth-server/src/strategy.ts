@@ -1,0 +1,16 @@
+import type { Request, Response } from 'express'
+import type { RequestAuth } from './request-auth.js'
+import type { DirectoryUser } from './user-directory.js'
+
+/** How a strategy keeps identity between requests. Both strategies answer the same routes. */
+export interface Strategy {
+  readonly kind: 'session' | 'token'
+  /** The request's identity from its cookies, or `null`. Clears cookies that are no longer good. */
+  authenticate(req: Request, res: Response): Promise<RequestAuth | null>
+  /** A NEW session for `user` (never the one the client brought), with its cookies. */
+  signIn(req: Request, res: Response, user: DirectoryUser, authLevel: string): Promise<RequestAuth>
+  /** Ends the request's session on the server and clears its cookies. */
+  signOut(req: Request, res: Response): Promise<void>
+  /** Clears every identity cookie of this strategy. */
+  clearCookies(res: Response): void
+}

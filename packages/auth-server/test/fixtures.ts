@@ -1,0 +1,144 @@
+// Test fixtures: an app wired the way the README tells users to wire it.
+import { createSessionManager, MemorySessionStore, type SessionManager, type SessionStore } from '@acme/auth-core'
+import { scryptSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import express, { type Express } from 'express'
+import request from 'supertest'
+import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser, type PasswordHashing, type SignInLimiter } from '../src/index.js'
+
+export const origin = 'https://app.example.com'
+export const secret = 'test-secret-that-is-long-enough-0123456789'
+
+/** A tiny scrypt hasher for tests (core's hashers are tested in core). */
+export function testHasher(options: { cost?: number } = {}): PasswordHashing & { hashes: number } {
+  const cost = options.cost ?? 1024
+  const hasher = {
+    hashes: 0,
+    hash(password: string) {
+      hasher.hashes++
+      const salt = randomBytes(16)
+      return Promise.resolve(`$scrypt$n=${cost}$${salt.toString('base64')}$${scryptSync(password, salt, 32, { N: cost }).toString('base64')}`)
+    },
+    verify(hash: string, password: string) {
+      const [, , params, salt, key] = hash.split('$')
+      const n = Number(params?.slice(2))
+      const derived = scryptSync(password, Buffer.from(salt!, 'base64'), 32, { N: n })
+      return Promise.resolve(timingSafeEqual(derived, Buffer.from(key!, 'base64')))
+    },
+    needsRehash(hash: string) {
+      return !hash.startsWith(`$scrypt$n=${cost}$`)
+    },
+  }
+  return hasher
+}
+
+export interface TestApp {
+  app: Express
+  sessions: SessionManager
+  store: SessionStore
+  users: Map<string, DirectoryUser>
+  passwords: ReturnType<typeof testHasher>
+}
+
+export async function createTestApp(options: { limiter?: SignInLimiter; store?: SessionStore; sessions?: SessionManager } = {}): Promise<TestApp> {
+  const passwords = testHasher()
+  const users = new Map<string, DirectoryUser>()
+  users.set('alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') })
+  users.set('bob@example.com', { id: 'u-bob', email: 'bob@example.com', name: 'Bob', roles: ['member'], passwordHash: await passwords.hash('bob-password') })
+  const store = options.store ?? new MemorySessionStore()
+  const sessions = options.sessions ?? createSessionManager({ store })
+  const auth = createAuth({
+    sessions,
+    passwords,
+    users: {
+      findByEmail: (email) => Promise.resolve(users.get(email) ?? null),
+      findById: (id) => Promise.resolve([...users.values()].find((user) => user.id === id) ?? null),
+      updatePasswordHash: (id, passwordHash) => {
+        for (const user of users.values()) if (user.id === id) user.passwordHash = passwordHash
+        return Promise.resolve()
+      },
+    },
+    http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}) },
+  })
+  const app = express()
+  app.set('trust proxy', false)
+  app.use(auth.middleware())
+  app.use('/auth', auth.router())
+  app.get('/api/me', requireAuth(), (req, res) => {
+    res.json(req.auth)
+  })
+  app.get('/api/admin', requireRole('admin'), (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use(problemErrorHandler())
+  return { app, sessions, store, users, passwords }
+}
+
+/**
+ * A browser-like client: keeps cookies (a small jar that, unlike supertest's, sends `Secure`
+ * cookies over the test's plain HTTP, as a browser does for localhost), sends Origin, and sends
+ * the CSRF header on unsafe methods like auth-react does.
+ */
+export function browser(app: Express) {
+  const jar = new Map<string, { value: string; path: string }>()
+  let csrf = ''
+  const cookieHeader = (path: string) =>
+    [...jar].filter(([, cookie]) => path.startsWith(cookie.path)).map(([name, cookie]) => `${name}=${cookie.value}`).join('; ')
+  const remember = (res: request.Response) => {
+    for (const line of setCookies(res)) {
+      const [pair, ...attributes] = line.split(';').map((part) => part.trim())
+      const eq = pair!.indexOf('=')
+      const name = pair!.slice(0, eq)
+      const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/'
+      if (attributes.some((a) => a.toLowerCase() === 'max-age=0')) jar.delete(name)
+      else jar.set(name, { value: pair!.slice(eq + 1), path })
+    }
+    return res
+  }
+  const send = async (method: 'get' | 'post' | 'delete', path: string, body?: object, headers: Record<string, string> = {}) => {
+    let req = request(app)[method](path).set('origin', origin)
+    const cookie = cookieHeader(path)
+    if (cookie) req = req.set('cookie', cookie)
+    if (method !== 'get') req = req.set('x-csrf-token', csrf)
+    for (const [name, value] of Object.entries(headers)) req = req.set(name, value)
+    return remember(await (body ? req.send(body) : req))
+  }
+  return {
+    jar,
+    get csrf() {
+      return csrf
+    },
+    set csrf(value: string) {
+      csrf = value
+    },
+    cookie(name: string) {
+      return jar.get(name)?.value
+    },
+    async fetchCsrf() {
+      const res = await send('get', '/auth/csrf')
+      csrf = (res.body as { csrfToken: string }).csrfToken
+      return csrf
+    },
+    async login(email: string, password: string) {
+      if (!csrf) await this.fetchCsrf()
+      const res = await send('post', '/auth/login', { email, password })
+      if (res.status === 200) csrf = (res.body as { csrfToken: string }).csrfToken
+      return res
+    },
+    /** An unsent request with this browser's cookies, Origin and CSRF header, for raw bodies. */
+    raw(method: 'post' | 'delete', path: string) {
+      let req = request(app)[method](path).set('origin', origin).set('x-csrf-token', csrf)
+      const cookie = cookieHeader(path)
+      if (cookie) req = req.set('cookie', cookie)
+      return req
+    },
+    get: (path: string, headers?: Record<string, string>) => send('get', path, undefined, headers),
+    post: (path: string, body?: object, headers?: Record<string, string>) => send('post', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => send('delete', path, undefined, headers),
+  }
+}
+
+/** The Set-Cookie lines of a response, as an array. */
+export function setCookies(res: { headers: Record<string, unknown> }): string[] {
+  const value = res.headers['set-cookie']
+  return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []
+}
