@@ -2,7 +2,7 @@
 // workspace package at its src/ entry, so no build is needed before `vitest run`.
 import { defineConfig, mergeConfig } from 'vitest/config'
 
-const conditions = ['@acme/source', 'module', 'node', 'development|production']
+const conditions = ['@acme/source', 'node', 'development|production']
 
 /** @param {import('vitest/config').UserConfig} [overrides] */
 export function defineVitestConfig(overrides = {}) {
