@@ -66,7 +66,8 @@ async function build(): Promise<{ app: Express; cookie: string }> {
       app.get('/protected', (_req, res) => {
         res.json({ user: 'bench-user' })
       })
-      return { app, cookie: '' }
+      // The same Cookie header as the others carry, so every scenario parses the same request.
+      return { app, cookie: `__Host-sid=${'a'.repeat(30)}.${'b'.repeat(43)}` }
     }
     case 'acme-memory':
       return acmeApp(createSessionManager({ store: new MemorySessionStore() }))
