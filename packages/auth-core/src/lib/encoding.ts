@@ -46,4 +46,4 @@ export function decodeBase64Url(text: string): Uint8Array | null {
 }
 
 const encoder = new TextEncoder()
-export const utf8 = (text: string): Uint8Array => encoder.encode(text)
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>
