@@ -6,6 +6,7 @@ import { createAuthRouter } from './auth-router.js'
 import { createCookiePolicy } from './cookie-policy.js'
 import { createCsrf } from './csrf.js'
 import { authMiddleware } from './middleware.js'
+import { createBffRouter, type BffOptions } from './bff/bff-router.js'
 import { createSessionStrategy } from './session-strategy.js'
 
 /** What `createAuth()` returns. */
@@ -14,6 +15,11 @@ export interface Auth {
   middleware(): RequestHandler
   /** The `/auth` routes of the HTTP contract; mount at `http.basePath` (default `/auth`). */
   router(): Router
+  /**
+   * The BFF proxy: `/api/*` → the upstream with a fresh Bearer token; mount at the app's root.
+   * `close()` ends its keep-alive connections.
+   */
+  bff(options: BffOptions): Router & { close: () => Promise<void> }
 }
 
 /**
@@ -41,5 +47,6 @@ export function createAuth(options: AuthOptions): Auth {
   return {
     middleware: () => authMiddleware(ctx),
     router: () => createAuthRouter(ctx),
+    bff: (bffOptions) => createBffRouter(ctx, bffOptions),
   }
 }

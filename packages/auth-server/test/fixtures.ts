@@ -33,6 +33,7 @@ export function testHasher(options: { cost?: number } = {}): PasswordHashing & {
 
 export interface TestApp {
   app: Express
+  auth: ReturnType<typeof createAuth>
   sessions: SessionManager
   store: SessionStore
   users: Map<string, DirectoryUser>
@@ -70,7 +71,7 @@ export async function createTestApp(options: { limiter?: SignInLimiter; store?: 
     res.json({ ok: true })
   })
   app.use(problemErrorHandler())
-  return { app, sessions, store, users, passwords }
+  return { app, auth, sessions, store, users, passwords }
 }
 
 /**

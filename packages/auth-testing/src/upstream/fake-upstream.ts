@@ -33,7 +33,13 @@ export interface FakeUpstream {
   behave(behaviour: UpstreamBehaviour): void
   /** Answers only the next `count` requests this way, then goes back to the standing behaviour. */
   behaveNext(behaviour: UpstreamBehaviour, count?: number): void
-  /** Forgets recorded requests. */
+  /**
+   * Answers 401 to every request whose verified claims match (a revoked or stale token). With
+   * `holdUntil: n`, those 401s are held back until n such requests have arrived, so that n
+   * concurrent requests all really meet the 401 (for single-flight refresh tests).
+   */
+  rejectTokens(predicate: (claims: JWTPayload) => boolean, options?: { holdUntil?: number }): void
+  /** Forgets recorded requests and behaviours. */
   reset(): void
   stop(): Promise<void>
 }
@@ -61,6 +67,9 @@ export async function startFakeUpstream(
   const jwks = options.jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 0 })
   const requests: RecordedRequest[] = []
   let standing: UpstreamBehaviour = { kind: 'echo' }
+  let rejected: (claims: JWTPayload) => boolean = () => false
+  let held: (() => void)[] = []
+  let holdUntil = 0
   const queue: UpstreamBehaviour[] = []
   const requireToken = options.requireToken ?? jwks !== undefined
 
@@ -108,7 +117,16 @@ export async function startFakeUpstream(
   app.use((req, res) => {
     const record = (res.locals as { record: RecordedRequest }).record
     const behaviour = queue.shift() ?? standing
-    if (requireToken && record.claims === null && behaviour.kind !== 'status') {
+    const refuse = () => res.status(401).set('www-authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token' })
+    if (requireToken && record.claims !== null && rejected(record.claims) && behaviour.kind !== 'status' && holdUntil > 0) {
+      held.push(refuse)
+      if (held.length >= holdUntil) {
+        for (const answer of held) answer()
+        held = []
+      }
+      return
+    }
+    if (requireToken && (record.claims === null || rejected(record.claims)) && behaviour.kind !== 'status') {
       res.status(401).set('www-authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token' })
       return
     }
@@ -161,7 +179,15 @@ export async function startFakeUpstream(
     behaveNext(behaviour, count = 1) {
       for (let i = 0; i < count; i++) queue.push(behaviour)
     },
+    rejectTokens(predicate, rejectOptions = {}) {
+      rejected = predicate
+      holdUntil = rejectOptions.holdUntil ?? 0
+      held = []
+    },
     reset() {
+      rejected = () => false
+      holdUntil = 0
+      held = []
       requests.length = 0
       queue.length = 0
       standing = { kind: 'echo' }
