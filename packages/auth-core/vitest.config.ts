@@ -7,4 +7,8 @@ export default defineVitestConfig({
   resolve: {
     alias: { '@acme/auth-testing': fileURLToPath(new URL('../auth-testing/src/index.ts', import.meta.url)) },
   },
+  test: {
+    // Fails a test file when any audit event recorded during it holds a secret.
+    setupFiles: ['./test/audit-secrets.setup.ts'],
+  },
 })

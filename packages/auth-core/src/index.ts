@@ -28,3 +28,83 @@ export {
   type SessionManagerOptions,
   type ValidatedSession,
 } from './sessions/session-manager.js'
+export {
+  createPasswordPolicy,
+  type PasswordPolicy,
+  type PasswordPolicyOptions,
+  type PasswordPolicyResult,
+  type PasswordPolicyViolation,
+} from './passwords/password-policy.js'
+export { MAX_PASSWORD_LENGTH, normalizePassword, type PasswordHasher } from './passwords/password-hasher.js'
+export {
+  createOfflineBreachedPasswords,
+  createPwnedPasswordsRange,
+  isPasswordBreached,
+  type BreachedPasswordSource,
+} from './passwords/breached-passwords.js'
+export {
+  createPasswordVerifier,
+  type PasswordAccount,
+  type PasswordVerification,
+  type PasswordVerifier,
+} from './passwords/password-verifier.js'
+export {
+  createPasswordSignIn,
+  type PasswordSignIn,
+  type PasswordSignInOptions,
+  type PasswordSignInResult,
+  type PasswordSignInUsers,
+} from './passwords/password-sign-in.js'
+export {
+  createLoginLimiter,
+  type AccountLimitOptions,
+  type CountLimitOptions,
+  type LoginAttemptKey,
+  type LoginLimit,
+  type LoginLimitDecision,
+  type LoginLimiter,
+  type LoginLimiterOptions,
+} from './rate-limit/login-limiter.js'
+export { MemoryRateLimitStore, type RateLimitCounter, type RateLimitStore } from './rate-limit/rate-limit-store.js'
+export {
+  createOneTimeTokens,
+  type IssuedOneTimeToken,
+  type OneTimeTokenPurpose,
+  type OneTimeTokens,
+  type OneTimeTokensOptions,
+} from './one-time-tokens/one-time-tokens.js'
+export {
+  MemoryOneTimeTokenStore,
+  type OneTimeTokenRecord,
+  type OneTimeTokenStore,
+} from './one-time-tokens/one-time-token-store.js'
+export {
+  createPasswordReset,
+  type PasswordReset,
+  type PasswordResetOptions,
+  type PasswordResetRevokers,
+} from './one-time-tokens/password-reset.js'
+export {
+  definePolicies,
+  hasRole,
+  PolicyDeniedError,
+  type DefinePoliciesOptions,
+  type Policies,
+  type PolicyDecision,
+  type PolicyDecisionRecord,
+  type PolicyResourceArgs,
+  type PolicyResult,
+  type PolicyRule,
+  type PolicySubject,
+  type PolicySubjectOf,
+} from './policies/policies.js'
+export { auditPolicyDecisions } from './policies/policy-audit.js'
+export { createJsonLinesAuditSink, type JsonLinesAuditSinkOptions, type PinoLevel } from './audit/json-lines-audit-sink.js'
+export {
+  AUTH_METRIC_NAMES,
+  createAuthMetrics,
+  type AuthMetrics,
+  type RefreshOutcome,
+  type RevocationKind,
+  type SignInOutcome,
+} from './metrics/auth-metrics.js'

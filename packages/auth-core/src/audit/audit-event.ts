@@ -19,6 +19,8 @@ export type AuditEventType =
   | 'PASSWORD_RESET_REQUESTED'
   | 'PASSWORD_RESET_COMPLETED'
   | 'AUTHZ_DENIED'
+  /** Only when a policy hook is asked to record grants too (`auditPolicyDecisions({ allowed: true })`). */
+  | 'AUTHZ_ALLOWED'
   | 'RATE_LIMITED'
 
 /**

@@ -1,3 +1,5 @@
 // Entry of '@acme/auth-core/redis': the Redis and Redis Cluster stores (Node only, needs ioredis).
 export { redisCall, type RedisClient } from './redis-client.js'
 export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js'
+export { createRedisRateLimitStore, type RedisRateLimitStoreOptions } from './redis-rate-limit-store.js'
+export { RedisOneTimeTokenStore, type RedisOneTimeTokenStoreOptions } from './redis-one-time-token-store.js'

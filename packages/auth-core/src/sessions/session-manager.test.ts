@@ -1,4 +1,4 @@
-import { createTestClock } from '@acme/auth-testing'
+import { createRecordingAuditSink, createTestClock, trackSecrets } from '@acme/auth-testing'
 import { describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../audit/audit-event.js'
 import { isAuthError } from '../errors.js'
@@ -47,11 +47,13 @@ describe('createSessionManager', () => {
   })
 
   it('emits audit events with ids only, never a token or its secret', async () => {
-    const events: AuditEvent[] = []
+    const sink = createRecordingAuditSink()
     const clock = createTestClock()
-    const sessions = createSessionManager({ store: new MemorySessionStore(), clock, audit: { emit: (event) => events.push(event) } })
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock, audit: sink })
     const { token, session } = await sessions.create('u1', {}, { requestId: 'req-1', ip: '198.51.100.7' })
     const rotated = await sessions.rotate(token)
+    trackSecrets(token, rotated!.token)
+    const events: readonly AuditEvent[] = sink.events
     await sessions.revoke(session.id)
     await sessions.revokeAllForUser('u1')
     expect(events.map((event) => event.type)).toEqual(['SESSION_CREATED', 'SESSION_ROTATED', 'SESSION_REVOKED', 'SESSIONS_REVOKED_ALL'])
