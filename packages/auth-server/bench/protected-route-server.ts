@@ -1,5 +1,6 @@
 // One server per scenario, run as a child process so the load generator does not share its event
 // loop. Prints `READY <port> <cookie header>` when it can take traffic.
+import { createScryptHasher } from '@acme/auth-core/argon2'
 import { createSessionManager, MemorySessionStore, type SessionManager } from '@acme/auth-core'
 import { RedisSessionStore } from '@acme/auth-core/redis'
 import { RedisStore } from 'connect-redis'
@@ -24,7 +25,7 @@ async function acmeApp(sessions: SessionManager): Promise<{ app: Express; cookie
   const auth = createAuth({
     sessions,
     users: { findByEmail: () => Promise.resolve(null), findById: () => Promise.resolve(null) },
-    passwords: { hash: () => Promise.resolve(''), verify: () => Promise.resolve(false), needsRehash: () => false },
+    passwords: createScryptHasher(),
     http: { origin: 'http://localhost:3000', secret },
   })
   const app = express()

@@ -1,7 +1,7 @@
-import { noopAuditSink, type AuditSink, type SessionManager } from '@acme/auth-core'
+import { noopAuditSink, type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager } from '@acme/auth-core'
 import type { Request } from 'express'
 import * as v from 'valibot'
-import type { AuthOptions, PasswordHashing, SignInLimiter } from './auth-options.js'
+import type { AuthOptions } from './auth-options.js'
 import { normalizeOrigin } from './csrf.js'
 import type { UserDirectory } from './user-directory.js'
 
@@ -9,7 +9,7 @@ import type { UserDirectory } from './user-directory.js'
 export interface AuthConfig {
   sessions: SessionManager
   users: UserDirectory
-  passwords: PasswordHashing
+  passwords: PasswordHasher
   audit: AuditSink
   strategy: 'session'
   origins: ReadonlySet<string>
@@ -17,7 +17,7 @@ export interface AuthConfig {
   basePath: string
   insecureDevelopmentCookies: boolean
   csrfExempt: ((req: Request) => boolean) | undefined
-  limiter: SignInLimiter | undefined
+  limiter: LoginLimiter | undefined
 }
 
 const withMethods = (...methods: string[]) =>
@@ -43,7 +43,7 @@ const schema = v.object({
     basePath: v.optional(v.pipe(v.string(), v.regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, "must look like '/auth'"))),
     insecureDevelopmentCookies: v.optional(v.boolean()),
     csrfExempt: v.optional(v.function()),
-    limiter: v.optional(withMethods('check', 'recordFailure', 'recordSuccess')),
+    limiter: v.optional(withMethods('attempt', 'recordSuccess')),
   }),
 })
 

@@ -1,23 +1,6 @@
-import type { AuditSink, SessionManager } from '@acme/auth-core'
+import type { AuditSink, LoginLimiter, PasswordHasher, SessionManager } from '@acme/auth-core'
 import type { Request } from 'express'
 import type { UserDirectory } from './user-directory.js'
-
-/** Password hashing as the sign-in route needs it (`@acme/auth-core/argon2` provides one). */
-export interface PasswordHashing {
-  hash(password: string): Promise<string>
-  verify(hash: string, password: string): Promise<boolean>
-  needsRehash(hash: string): boolean
-}
-
-/** A rate-limit answer for a sign-in attempt. */
-export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number }
-
-/** Brute-force limits for sign-in (core's login limiter fits). */
-export interface SignInLimiter {
-  check(attempt: { ip: string; account: string }): Promise<LimitDecision>
-  recordFailure(attempt: { ip: string; account: string }): Promise<LimitDecision>
-  recordSuccess(attempt: { ip: string; account: string }): Promise<void>
-}
 
 /** HTTP-facing settings. */
 export interface AuthHttpOptions {
@@ -34,8 +17,8 @@ export interface AuthHttpOptions {
   insecureDevelopmentCookies?: boolean
   /** Unsafe requests that skip CSRF checks (webhooks). @default none */
   csrfExempt?: (req: Request) => boolean
-  /** Brute-force limits for `POST /login`. @default none (strongly recommended) */
-  limiter?: SignInLimiter
+  /** Brute-force limits for `POST /login`: core's `createLoginLimiter()`. @default none (strongly recommended) */
+  limiter?: LoginLimiter
 }
 
 /** Options of `createAuth()`. */
@@ -44,8 +27,8 @@ export interface AuthOptions {
   sessions: SessionManager
   /** The app's users. */
   users: UserDirectory
-  /** Password hashing for `POST /login`. */
-  passwords: PasswordHashing
+  /** Password hashing for `POST /login`: `createPasswordHasher()` from `@acme/auth-core/argon2`. */
+  passwords: PasswordHasher
   http: AuthHttpOptions
   /** Receives LOGIN_SUCCEEDED, LOGIN_FAILED, LOGOUT, … @default drops events */
   audit?: AuditSink

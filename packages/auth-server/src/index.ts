@@ -1,11 +1,5 @@
 export { createAuth, type Auth } from './create-auth.js'
-export type {
-  AuthHttpOptions,
-  AuthOptions,
-  LimitDecision,
-  PasswordHashing,
-  SignInLimiter,
-} from './auth-options.js'
+export type { AuthHttpOptions, AuthOptions } from './auth-options.js'
 export type { DirectoryUser, UserDirectory } from './user-directory.js'
 export type { AuthSessionInfo, AuthUser, RequestAuth } from './request-auth.js'
 export { requireAuth, requireFreshSession, requireRole } from './guards.js'

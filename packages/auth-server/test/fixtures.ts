@@ -1,35 +1,15 @@
 // Test fixtures: an app wired the way the README tells users to wire it.
-import { createSessionManager, MemorySessionStore, type SessionManager, type SessionStore } from '@acme/auth-core'
-import { scryptSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createSessionManager, MemorySessionStore, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
+import { createScryptHasher } from '@acme/auth-core/argon2'
 import express, { type Express } from 'express'
 import request from 'supertest'
-import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser, type PasswordHashing, type SignInLimiter } from '../src/index.js'
+import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser } from '../src/index.js'
 
 export const origin = 'https://app.example.com'
 export const secret = 'test-secret-that-is-long-enough-0123456789'
 
-/** A tiny scrypt hasher for tests (core's hashers are tested in core). */
-export function testHasher(options: { cost?: number } = {}): PasswordHashing & { hashes: number } {
-  const cost = options.cost ?? 1024
-  const hasher = {
-    hashes: 0,
-    hash(password: string) {
-      hasher.hashes++
-      const salt = randomBytes(16)
-      return Promise.resolve(`$scrypt$n=${cost}$${salt.toString('base64')}$${scryptSync(password, salt, 32, { N: cost }).toString('base64')}`)
-    },
-    verify(hash: string, password: string) {
-      const [, , params, salt, key] = hash.split('$')
-      const n = Number(params?.slice(2))
-      const derived = scryptSync(password, Buffer.from(salt!, 'base64'), 32, { N: n })
-      return Promise.resolve(timingSafeEqual(derived, Buffer.from(key!, 'base64')))
-    },
-    needsRehash(hash: string) {
-      return !hash.startsWith(`$scrypt$n=${cost}$`)
-    },
-  }
-  return hasher
-}
+/** Core's scrypt hasher at a cost that keeps tests fast (hash cost is tested in core). */
+export const testHasher = (logN = 10) => createScryptHasher({ logN })
 
 export interface TestApp {
   app: Express
@@ -37,11 +17,11 @@ export interface TestApp {
   sessions: SessionManager
   store: SessionStore
   users: Map<string, DirectoryUser>
-  passwords: ReturnType<typeof testHasher>
+  passwords: PasswordHasher
 }
 
-export async function createTestApp(options: { limiter?: SignInLimiter; store?: SessionStore; sessions?: SessionManager } = {}): Promise<TestApp> {
-  const passwords = testHasher()
+export async function createTestApp(options: { limiter?: LoginLimiter; store?: SessionStore; sessions?: SessionManager; passwords?: PasswordHasher } = {}): Promise<TestApp> {
+  const passwords = options.passwords ?? testHasher()
   const users = new Map<string, DirectoryUser>()
   users.set('alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') })
   users.set('bob@example.com', { id: 'u-bob', email: 'bob@example.com', name: 'Bob', roles: ['member'], passwordHash: await passwords.hash('bob-password') })
