@@ -1,3 +1,8 @@
 import { defineVitestConfig } from '@acme/tooling/vitest'
 
-export default defineVitestConfig()
+export default defineVitestConfig({
+  test: {
+    // Fails a test file when any audit event recorded during it holds a secret.
+    setupFiles: ['./test/audit-secrets.setup.ts'],
+  },
+})

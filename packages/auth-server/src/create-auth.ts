@@ -7,6 +7,8 @@ import { createCookiePolicy } from './cookie-policy.js'
 import { createCsrf } from './csrf.js'
 import { authMiddleware } from './middleware.js'
 import { createBffRouter, type BffOptions } from './bff/bff-router.js'
+import { authorizeGuard, type ResourceLoader } from './authorize-guard.js'
+import type { Policies, PolicyResult } from '@acme/auth-core'
 import { createSessionStrategy } from './session-strategy.js'
 
 /** What `createAuth()` returns. */
@@ -20,6 +22,21 @@ export interface Auth {
    * `close()` ends its keep-alive connections.
    */
   bff(options: BffOptions): Router & { close: () => Promise<void> }
+  /**
+   * A guard deciding `action` with core policies for the signed-in user (401 / 404 / 403 with the
+   * policy's reason, denials audited). The loaded resource lands on `res.locals.resource`.
+   *
+   * @example
+   * ```ts
+   * const policies = definePolicies({ 'note.update': (user: PolicySubject, note: Note) => note.ownerId === user.id })
+   * app.put('/notes/:id', auth.authorize(policies, 'note.update', (req) => notes.get(req.params.id)), updateNote)
+   * ```
+   */
+  authorize<Rules extends Record<string, (subject: never, resource: never) => PolicyResult>, A extends keyof Rules & string>(
+    policies: Policies<Rules>,
+    action: A,
+    loadResource?: ResourceLoader<Rules, A>,
+  ): RequestHandler
 }
 
 /**
@@ -48,5 +65,6 @@ export function createAuth(options: AuthOptions): Auth {
     middleware: () => authMiddleware(ctx),
     router: () => createAuthRouter(ctx),
     bff: (bffOptions) => createBffRouter(ctx, bffOptions),
+    authorize: (policies, action, loadResource) => authorizeGuard(ctx, policies, action, loadResource),
   }
 }

@@ -1,6 +1,7 @@
 // Test fixtures: an app wired the way the README tells users to wire it.
-import { createSessionManager, MemorySessionStore, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
+import { createSessionManager, MemorySessionStore, type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
 import { createScryptHasher } from '@acme/auth-core/argon2'
+import { createRecordingAuditSink, trackSecrets } from '@acme/auth-testing'
 import express, { type Express } from 'express'
 import request from 'supertest'
 import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser } from '../src/index.js'
@@ -20,8 +21,9 @@ export interface TestApp {
   passwords: PasswordHasher
 }
 
-export async function createTestApp(options: { limiter?: LoginLimiter; store?: SessionStore; sessions?: SessionManager; passwords?: PasswordHasher } = {}): Promise<TestApp> {
+export async function createTestApp(options: { limiter?: LoginLimiter; store?: SessionStore; sessions?: SessionManager; passwords?: PasswordHasher; audit?: AuditSink } = {}): Promise<TestApp> {
   const passwords = options.passwords ?? testHasher()
+  trackSecrets('alice-password', 'bob-password')
   const users = new Map<string, DirectoryUser>()
   users.set('alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') })
   users.set('bob@example.com', { id: 'u-bob', email: 'bob@example.com', name: 'Bob', roles: ['member'], passwordHash: await passwords.hash('bob-password') })
@@ -39,6 +41,8 @@ export async function createTestApp(options: { limiter?: LoginLimiter; store?: S
       },
     },
     http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}) },
+    // Every event goes to a recording sink: the setup file checks them all for secrets.
+    audit: options.audit ?? createRecordingAuditSink(),
   })
   const app = express()
   app.set('trust proxy', false)
