@@ -108,3 +108,58 @@ export {
   type RevocationKind,
   type SignInOutcome,
 } from './metrics/auth-metrics.js'
+export {
+  SIGNING_ALGORITHMS,
+  keyStatusAt,
+  type KeyRingState,
+  type KeyStatus,
+  type PublicJwk,
+  type SigningAlgorithm,
+  type SigningKeyInfo,
+  type StoredSigningKey,
+} from './keys/signing-key.js'
+export type { KeyStore } from './keys/key-store.js'
+export { MemoryKeyStore } from './keys/memory-key-store.js'
+export {
+  createKeyRing,
+  type KeyRing,
+  type KeyRingOptions,
+  type RotateKeyOptions,
+  type SigningKey,
+  type VerificationKey,
+} from './keys/key-ring.js'
+export type { AccessTokenClaims, AccessTokenInput, IssuedAccessToken } from './tokens/access-token-claims.js'
+export {
+  createAccessTokens,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  type AccessTokens,
+  type AccessTokensOptions,
+} from './tokens/access-tokens.js'
+export {
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+} from './tokens/access-token-verifier.js'
+export {
+  createRemoteJwksVerifier,
+  type FetchLike,
+  type RemoteJwksVerifier,
+  type RemoteJwksVerifierOptions,
+} from './tokens/remote-jwks-verifier.js'
+export type { JwtClaimError } from './tokens/lib/jwt-errors.js'
+export type {
+  RefreshFamilyRecord,
+  RefreshGrant,
+  RefreshStore,
+  RefreshTokenRecord,
+  RotateOutcome,
+  RotateRequest,
+} from './refresh/refresh-store.js'
+export { MemoryRefreshStore } from './refresh/memory-refresh-store.js'
+export { parseRefreshToken, type RefreshTokenParts } from './refresh/refresh-token.js'
+export type { RefreshedTokens } from './refresh/successor-seal.js'
+export {
+  createRefreshFamilies,
+  type RefreshFamilies,
+  type RefreshFamiliesOptions,
+} from './refresh/refresh-families.js'

@@ -23,7 +23,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /** Decodes strict base64url (no padding, no other characters); returns `null` for anything else. */
-export function decodeBase64Url(text: string): Uint8Array | null {
+export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (text.length % 4 === 1) return null
   const out = new Uint8Array(Math.floor((text.length * 3) / 4))
   let buffer = 0
@@ -46,4 +46,7 @@ export function decodeBase64Url(text: string): Uint8Array | null {
 }
 
 const encoder = new TextEncoder()
+// Node's lib types encode() as Uint8Array<ArrayBuffer> and the DOM lib as Uint8Array<ArrayBufferLike>;
+// packages compile this file under both, so the assertion is needed under one and idle under the other.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>
