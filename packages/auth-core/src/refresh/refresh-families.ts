@@ -155,7 +155,7 @@ export function createRefreshFamilies(options: RefreshFamiliesOptions): RefreshF
   return Object.freeze({
     async issue(grant: AccessTokenInput) {
       if (typeof grant !== 'object' || grant === null) throw new TypeError('grant must be an object')
-      const { sub, sid, roles, scope, aud } = grant
+      const { sub, sid, roles, scope, aud, authTime, acr } = grant
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256) throw new TypeError('grant.sub must be a non-empty string of at most 256 characters')
       if (typeof sid !== 'string' || sid.length === 0) throw new TypeError('grant.sid must be a non-empty string')
       const now = clock.now()
@@ -163,6 +163,8 @@ export function createRefreshFamilies(options: RefreshFamiliesOptions): RefreshF
         roles: [...roles],
         ...(scope === undefined ? {} : { scope }),
         ...(aud === undefined ? {} : { aud: typeof aud === 'string' ? aud : [...aud] }),
+        ...(authTime === undefined ? {} : { authTime }),
+        ...(acr === undefined ? {} : { acr }),
       }
       const family: RefreshFamilyRecord = {
         id: newFamilyId(await userTag(sub)), userId: sub, sessionId: sid, grant: stored, status: 'active',

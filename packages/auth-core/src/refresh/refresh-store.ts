@@ -3,6 +3,9 @@ export interface RefreshGrant {
   roles: string[]
   scope?: string
   aud?: string | string[]
+  /** Seconds since the epoch: when the user authenticated (kept across rotations). */
+  authTime?: number
+  acr?: string
 }
 
 /** One refresh-token family: a session or grant, and the chain of tokens rotated within it. */

@@ -14,6 +14,10 @@ export interface AccessTokenClaims {
   roles: string[]
   /** Space-separated scopes (RFC 8693 §4.2), when given. */
   scope?: string
+  /** When the user last authenticated, seconds since the epoch (RFC 9068 §2.2.1), when known. */
+  auth_time?: number
+  /** How the user authenticated (`'password'`, `'oidc'`, `'mfa'`, …; RFC 9068 §2.2.1), when known. */
+  acr?: string
 }
 
 /** What the caller decides for one token; the rest (`iss`, times, `jti`) the issuer fills in. */
@@ -22,6 +26,10 @@ export interface AccessTokenInput {
   sid: string
   roles: readonly string[]
   scope?: string
+  /** `auth_time`: when the user proved who they are, seconds since the epoch. Kept across refreshes. */
+  authTime?: number
+  /** `acr`: how they proved it. Kept across refreshes. */
+  acr?: string
   /** Overrides the issuer's default audience for this token. */
   aud?: string | readonly string[]
 }

@@ -51,6 +51,14 @@ describe('access tokens', () => {
     expect(issued).toMatchObject({ expiresIn: 600, expiresAt: clock.now() + 600_000 })
   })
 
+  it('carries auth_time and acr (RFC 9068 §2.2.1) when given, and refuses them mistyped', async () => {
+    const tokens = createAccessTokens({ keyRing: rings.EdDSA, issuer, audience: 'api', clock })
+    const authTime = Math.floor(clock.now() / 1000) - 120
+    const { token } = await tokens.issue({ sub: 'u1', sid: 's1', roles: [], authTime, acr: 'password' })
+    expect(await verifierFor(rings.EdDSA).verify(token)).toMatchObject({ auth_time: authTime, acr: 'password' })
+    expect((await failure(verifierFor(rings.EdDSA).verify(await forge({ auth_time: 'yesterday' })))).claim).toBe('auth_time')
+  })
+
   it('refuses a lifetime over 15 minutes and a token without an audience', async () => {
     expect(() => createAccessTokens({ keyRing: rings.EdDSA, issuer, lifetimeSeconds: 901 })).toThrow(/options\.lifetimeSeconds/)
     const tokens = createAccessTokens({ keyRing: rings.EdDSA, issuer, clock })

@@ -74,6 +74,10 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         throw new TypeError('input.roles must be a list of strings')
       }
       if (claimInput.scope !== undefined && typeof claimInput.scope !== 'string') throw new TypeError('input.scope must be a string')
+      if (claimInput.authTime !== undefined && (typeof claimInput.authTime !== 'number' || !Number.isInteger(claimInput.authTime))) {
+        throw new TypeError('input.authTime must be whole seconds since the epoch')
+      }
+      if (claimInput.acr !== undefined && typeof claimInput.acr !== 'string') throw new TypeError('input.acr must be a string')
       const aud = claimInput.aud === undefined ? audience : audienceOf(claimInput.aud, 'input.aud')
       if (aud === undefined) throw new TypeError('input.aud is required when options.audience is not set')
 
@@ -90,6 +94,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         jti: randomToken(16),
         roles: [...(claimInput.roles as string[])],
         ...(claimInput.scope === undefined ? {} : { scope: claimInput.scope }),
+        ...(claimInput.authTime === undefined ? {} : { auth_time: claimInput.authTime as number }),
+        ...(claimInput.acr === undefined ? {} : { acr: claimInput.acr as string }),
       }
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })

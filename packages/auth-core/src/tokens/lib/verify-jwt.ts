@@ -52,7 +52,13 @@ export async function verifyAccessJwt(
 }
 
 function toClaims(payload: JWTPayload): AccessTokenClaims {
-  const { sid, roles, scope } = payload as { sid?: unknown; roles?: unknown; scope?: unknown }
+  const { sid, roles, scope, auth_time: authTime, acr } = payload as {
+    sid?: unknown
+    roles?: unknown
+    scope?: unknown
+    auth_time?: unknown
+    acr?: unknown
+  }
   if (typeof payload.sub !== 'string') throw claimError('sub', '"sub" claim must be a string')
   if (typeof sid !== 'string') throw claimError('sid', 'missing or invalid "sid" claim')
   if (roles !== undefined && (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string'))) {
@@ -60,6 +66,8 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
   }
   if (scope !== undefined && typeof scope !== 'string') throw claimError('scope', '"scope" claim must be a string')
   if (typeof payload.jti !== 'string') throw claimError('jti', '"jti" claim must be a string')
+  if (authTime !== undefined && typeof authTime !== 'number') throw claimError('auth_time', '"auth_time" claim must be a number')
+  if (acr !== undefined && typeof acr !== 'string') throw claimError('acr', '"acr" claim must be a string')
   return Object.freeze({
     iss: payload.iss!,
     aud: payload.aud!,
@@ -71,5 +79,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
     jti: payload.jti,
     roles: [...((roles as string[] | undefined) ?? [])],
     ...(scope === undefined ? {} : { scope }),
+    ...(authTime === undefined ? {} : { auth_time: authTime }),
+    ...(acr === undefined ? {} : { acr }),
   })
 }
