@@ -33,7 +33,7 @@ export function authorizeGuard<Rules extends AnyRules, A extends keyof Rules & s
       ;(res.locals as { resource?: unknown }).resource = resource
       args = [resource]
     }
-    const can = policies.can as (subject: unknown, action: string, ...resource: unknown[]) => { allowed: boolean; reason: string }
+    const can = policies.can.bind(policies) as (subject: unknown, action: string, ...resource: unknown[]) => { allowed: boolean; reason: string }
     const decision = can(subject, action, ...args)
     if (decision.allowed) return next()
     ctx.audit(req, {
