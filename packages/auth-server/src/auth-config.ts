@@ -1,7 +1,7 @@
 import { noopAuditSink, type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager } from '@acme/auth-core'
 import type { Request } from 'express'
 import * as v from 'valibot'
-import type { AuthOptions } from './auth-options.js'
+import type { AuthOptions, AuthTokenOptions } from './auth-options.js'
 import { normalizeOrigin } from './csrf.js'
 import type { UserDirectory } from './user-directory.js'
 
@@ -11,7 +11,8 @@ export interface AuthConfig {
   users: UserDirectory
   passwords: PasswordHasher
   audit: AuditSink
-  strategy: 'session'
+  strategy: 'session' | 'token'
+  tokens: AuthTokenOptions | undefined
   origins: ReadonlySet<string>
   secret: Buffer
   basePath: string
@@ -36,7 +37,16 @@ const schema = v.object({
   users: withMethods('findByEmail', 'findById'),
   passwords: withMethods('hash', 'verify', 'needsRehash'),
   audit: v.optional(withMethods('emit')),
-  strategy: v.optional(v.picklist(['session'])),
+  strategy: v.optional(v.picklist(['session', 'token'])),
+  tokens: v.optional(
+    v.object({
+      keyRing: withMethods('signingKey', 'verificationKey', 'jwks', 'rotate', 'list'),
+      accessTokens: withMethods('issue'),
+      refreshFamilies: withMethods('issue', 'rotate', 'revokeToken', 'revokeAllForUser'),
+      verifier: v.optional(withMethods('verify')),
+      nativeClients: v.optional(v.boolean()),
+    }),
+  ),
   http: v.object({
     origin: v.union([origin, v.pipe(v.array(origin), v.minLength(1))]),
     secret: v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters')),
@@ -55,6 +65,9 @@ export function resolveAuthConfig(options: AuthOptions): Readonly<AuthConfig> {
     const path = v.getDotPath(issue) ?? ''
     throw new TypeError(`createAuth: options.${path} ${issue.message}`)
   }
+  if (options.strategy === 'token' && !options.tokens) {
+    throw new TypeError("createAuth: options.tokens is required when options.strategy is 'token'")
+  }
   const http = options.http
   const origins = new Set((typeof http.origin === 'string' ? [http.origin] : http.origin).map(normalizeOrigin))
   return Object.freeze({
@@ -63,6 +76,7 @@ export function resolveAuthConfig(options: AuthOptions): Readonly<AuthConfig> {
     passwords: options.passwords,
     audit: options.audit ?? noopAuditSink,
     strategy: options.strategy ?? 'session',
+    tokens: options.tokens,
     origins,
     secret: Buffer.from(http.secret),
     basePath: http.basePath ?? '/auth',

@@ -1,6 +1,31 @@
-import type { AuditSink, LoginLimiter, PasswordHasher, SessionManager } from '@acme/auth-core'
+import type {
+  AccessTokens,
+  AccessTokenVerifier,
+  AuditSink,
+  KeyRing,
+  LoginLimiter,
+  PasswordHasher,
+  RefreshFamilies,
+  SessionManager,
+} from '@acme/auth-core'
 import type { Request } from 'express'
 import type { UserDirectory } from './user-directory.js'
+
+/**
+ * Signing keys and tokens: needed by the `token` strategy, native clients, the JWKS route and the
+ * BFF's self-issued Bearer tokens.
+ */
+export interface AuthTokenOptions {
+  keyRing: KeyRing
+  /** `createAccessTokens({ keyRing, issuer, audience })`. */
+  accessTokens: AccessTokens
+  /** `createRefreshFamilies({ store, accessTokens })`. */
+  refreshFamilies: RefreshFamilies
+  /** Verifies the `__Host-access` cookie (token strategy). @default a verifier over `keyRing` for the issuer and audience of `accessTokens` */
+  verifier?: AccessTokenVerifier
+  /** Native clients: `POST /login` with `"client": "native"` and `POST /token`. @default false (403) */
+  nativeClients?: boolean
+}
 
 /** HTTP-facing settings. */
 export interface AuthHttpOptions {
@@ -32,6 +57,11 @@ export interface AuthOptions {
   http: AuthHttpOptions
   /** Receives LOGIN_SUCCEEDED, LOGIN_FAILED, LOGOUT, … @default drops events */
   audit?: AuditSink
-  /** `'session'`: opaque session cookie (default). `'token'`: see the README. @default 'session' */
-  strategy?: 'session'
+  /**
+   * `'session'`: opaque session cookie, store read per request, instant revocation.
+   * `'token'`: short access JWT cookie verified locally plus a rotating refresh cookie; revocation
+   * lags by at most the access-token lifetime. Needs `tokens`. @default 'session'
+   */
+  strategy?: 'session' | 'token'
+  tokens?: AuthTokenOptions
 }

@@ -1,15 +1,24 @@
+import { createAccessTokenVerifier, type Policies, type PolicyResult } from '@acme/auth-core'
 import type { RequestHandler, Router } from 'express'
 import { createAuthContext } from './auth-context.js'
 import { resolveAuthConfig } from './auth-config.js'
 import type { AuthOptions } from './auth-options.js'
 import { createAuthRouter } from './auth-router.js'
+import { authorizeGuard, type ResourceLoader } from './authorize-guard.js'
+import { createBffRouter, type BffOptions } from './bff/bff-router.js'
 import { createCookiePolicy } from './cookie-policy.js'
 import { createCsrf } from './csrf.js'
+import { jwksRoute } from './jwks-route.js'
 import { authMiddleware } from './middleware.js'
-import { createBffRouter, type BffOptions } from './bff/bff-router.js'
-import { authorizeGuard, type ResourceLoader } from './authorize-guard.js'
-import type { Policies, PolicyResult } from '@acme/auth-core'
 import { createSessionStrategy } from './session-strategy.js'
+import { createTokenStrategy, type TokenStrategy } from './token-strategy.js'
+
+/** Options of `auth.bff()`: `tokens` defaults to access tokens minted by core for the session. */
+export type AuthBffOptions = Omit<BffOptions, 'tokens'> & {
+  /** The `aud` of the Bearer tokens the upstream receives. Needed for self-minted tokens. */
+  audience?: string
+  tokens?: BffOptions['tokens']
+}
 
 /** What `createAuth()` returns. */
 export interface Auth {
@@ -17,11 +26,13 @@ export interface Auth {
   middleware(): RequestHandler
   /** The `/auth` routes of the HTTP contract; mount at `http.basePath` (default `/auth`). */
   router(): Router
+  /** `GET /.well-known/jwks.json`: `app.get('/.well-known/jwks.json', auth.jwks())`. Needs `tokens`. */
+  jwks(): RequestHandler
   /**
    * The BFF proxy: `/api/*` → the upstream with a fresh Bearer token; mount at the app's root.
    * `close()` ends its keep-alive connections.
    */
-  bff(options: BffOptions): Router & { close: () => Promise<void> }
+  bff(options: AuthBffOptions): Router & { close: () => Promise<void> }
   /**
    * A guard deciding `action` with core policies for the signed-in user (401 / 404 / 403 with the
    * policy's reason, denials audited). The loaded resource lands on `res.locals.resource`.
@@ -59,12 +70,48 @@ export function createAuth(options: AuthOptions): Auth {
   }
   const cookies = createCookiePolicy(config.basePath, config.insecureDevelopmentCookies)
   const csrf = createCsrf(config.secret, config.origins)
-  const strategy = createSessionStrategy(config.sessions, cookies)
+  const tokens = config.tokens
+  let tokenStrategy: TokenStrategy | undefined
+  if (tokens) {
+    const audience = tokens.accessTokens.audience
+    if (!tokens.verifier && audience === undefined) {
+      throw new TypeError('createAuth: options.tokens.verifier is required when accessTokens has no default audience')
+    }
+    const verifier =
+      tokens.verifier ?? createAccessTokenVerifier({ keyRing: tokens.keyRing, issuer: tokens.accessTokens.issuer, audience: audience! })
+    tokenStrategy = createTokenStrategy(config.sessions, tokens, verifier, cookies)
+  }
+  const strategy = config.strategy === 'token' ? tokenStrategy! : createSessionStrategy(config.sessions, cookies)
   const ctx = createAuthContext(config, cookies, csrf, strategy)
+  const needTokens = (what: string) => {
+    if (!tokens) throw new TypeError(`createAuth: ${what} needs options.tokens`)
+    return tokens
+  }
+
   return {
     middleware: () => authMiddleware(ctx),
-    router: () => createAuthRouter(ctx),
-    bff: (bffOptions) => createBffRouter(ctx, bffOptions),
+    router: () => createAuthRouter(ctx, tokenStrategy),
+    jwks: () => jwksRoute(needTokens('auth.jwks()').keyRing),
+    bff(bffOptions) {
+      const { audience, tokens: source, ...rest } = bffOptions
+      if (source) return createBffRouter(ctx, { ...rest, tokens: source })
+      const { accessTokens } = needTokens('auth.bff() without a tokens source')
+      if (audience === undefined) throw new TypeError('auth.bff: audience is required for self-minted tokens')
+      return createBffRouter(ctx, {
+        ...rest,
+        tokens: async (auth) => {
+          const issued = await accessTokens.issue({
+            sub: auth.user.id,
+            sid: auth.session.id,
+            roles: auth.user.roles,
+            aud: audience,
+            acr: auth.session.authLevel,
+            ...(auth.session.authenticatedAt > 0 ? { authTime: Math.floor(auth.session.authenticatedAt / 1000) } : {}),
+          })
+          return { token: issued.token, expiresAt: issued.expiresAt }
+        },
+      })
+    },
     authorize: (policies, action, loadResource) => authorizeGuard(ctx, policies, action, loadResource),
   }
 }

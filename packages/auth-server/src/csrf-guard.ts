@@ -14,7 +14,7 @@ export function csrfGuard(ctx: AuthContext, isExempt: (req: Parameters<RequestHa
     if (safeMethods.has(req.method) || isExempt(req) || ctx.config.csrfExempt?.(req) === true) return next()
     const cookie = readCookie(req.headers.cookie, ctx.cookies.names.csrf)
     if (cookie.kind === 'duplicate') return next(forbidden('csrf', 'The CSRF cookie was sent more than once.'))
-    const failure = ctx.csrf.check(req, cookie.kind === 'value' ? cookie.value : undefined, req.auth?.session.id ?? '')
+    const failure = ctx.csrf.check(req, cookie.kind === 'value' ? cookie.value : undefined, ctx.strategy.csrfBinding(req))
     if (failure === null) return next()
     next(forbidden('csrf', `CSRF check failed: ${failure}.`))
   }

@@ -1,5 +1,6 @@
-export { createAuth, type Auth } from './create-auth.js'
-export type { AuthHttpOptions, AuthOptions } from './auth-options.js'
+export { createAuth, type Auth, type AuthBffOptions } from './create-auth.js'
+export type { AuthHttpOptions, AuthOptions, AuthTokenOptions } from './auth-options.js'
+export { requireAccessToken, type RequireAccessTokenOptions } from './access-token-guard.js'
 export type { DirectoryUser, UserDirectory } from './user-directory.js'
 export type { AuthSessionInfo, AuthUser, RequestAuth } from './request-auth.js'
 export { requireAuth, requireFreshSession, requireRole } from './guards.js'

@@ -16,7 +16,8 @@ export interface AuthSessionInfo {
 export interface RequestAuth {
   user: AuthUser
   session: AuthSessionInfo
-  strategy: 'session' | 'token'
+  /** How the request proved it: session cookie, access-token cookie, or a Bearer header (upstream APIs). */
+  strategy: 'session' | 'token' | 'bearer'
 }
 
 declare global {

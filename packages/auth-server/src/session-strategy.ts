@@ -99,5 +99,7 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
     clearCookies(res) {
       clearAuthCookies(res, cookies, ['session', 'csrf'])
     },
+
+    csrfBinding: (req) => req.auth?.session.id ?? '',
   }
 }

@@ -13,4 +13,6 @@ export interface Strategy {
   signOut(req: Request, res: Response): Promise<void>
   /** Clears every identity cookie of this strategy. */
   clearCookies(res: Response): void
+  /** The session id CSRF tokens of this request are bound to ('' before sign-in). */
+  csrfBinding(req: Request): string
 }

@@ -6,6 +6,8 @@ const byCode: Partial<Record<AuthErrorCode, Problem>> = {
   ERR_STORE_UNAVAILABLE: problem(503, 'store-unavailable', 'Service Unavailable', 'Authentication is temporarily unavailable.'),
   ERR_RATE_LIMITED: problem(429, 'rate-limited', 'Too Many Requests'),
   ERR_REFRESH_TOKEN_REUSED: problem(401, 'unauthenticated', 'Unauthorized'),
+  // The JWKS could not be fetched and no cached key fits: fail closed, but say it is on our side.
+  ERR_JWKS_FETCH: problem(503, 'jwks-unavailable', 'Service Unavailable', 'Signing keys are temporarily unavailable.'),
 }
 
 /**

@@ -1,5 +1,15 @@
 // Test fixtures: an app wired the way the README tells users to wire it.
-import { createSessionManager, MemorySessionStore, type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
+import {
+  createAccessTokens,
+  createAccessTokenVerifier,
+  createKeyRing,
+  createRefreshFamilies,
+  MemoryKeyStore,
+  MemoryRefreshStore,
+  createSessionManager,
+  MemorySessionStore,
+  type Clock,
+  type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
 import { createScryptHasher } from '@acme/auth-core/argon2'
 import { createRecordingAuditSink, trackSecrets } from '@acme/auth-testing'
 import express, { type Express } from 'express'
@@ -21,7 +31,32 @@ export interface TestApp {
   passwords: PasswordHasher
 }
 
-export async function createTestApp(options: { limiter?: LoginLimiter; store?: SessionStore; sessions?: SessionManager; passwords?: PasswordHasher; audit?: AuditSink } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  limiter?: LoginLimiter
+  store?: SessionStore
+  sessions?: SessionManager
+  passwords?: PasswordHasher
+  audit?: AuditSink
+  strategy?: 'session' | 'token'
+  /** Enables tokens (key ring, access tokens, refresh families) even for the session strategy. */
+  tokens?: boolean
+  nativeClients?: boolean
+  /** Time for the key ring, access tokens and refresh families. */
+  clock?: Clock
+}
+
+/** Key ring, access tokens and refresh families in memory, the way the README wires them. */
+export async function createTestTokens(clock?: Clock, nativeClients = false) {
+  const keyRing = createKeyRing({ store: new MemoryKeyStore(), secret: 'key-encryption-secret-for-tests-0123456789', ...(clock ? { clock } : {}) })
+  await keyRing.ready()
+  const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin, ...(clock ? { clock } : {}) })
+  const refreshFamilies = createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, audit: createRecordingAuditSink(), ...(clock ? { clock } : {}) })
+  // The verifier must read the same clock as the issuer, or a moved test clock could not expire tokens.
+  const verifier = createAccessTokenVerifier({ keyRing, issuer: origin, audience: origin, ...(clock ? { clock } : {}) })
+  return { keyRing, accessTokens, refreshFamilies, verifier, nativeClients }
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const passwords = options.passwords ?? testHasher()
   trackSecrets('alice-password', 'bob-password')
   const users = new Map<string, DirectoryUser>()
@@ -41,6 +76,10 @@ export async function createTestApp(options: { limiter?: LoginLimiter; store?: S
       },
     },
     http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}) },
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+    ...(options.strategy === 'token' || options.tokens || options.nativeClients
+      ? { tokens: await createTestTokens(options.clock, options.nativeClients) }
+      : {}),
     // Every event goes to a recording sink: the setup file checks them all for secrets.
     audit: options.audit ?? createRecordingAuditSink(),
   })

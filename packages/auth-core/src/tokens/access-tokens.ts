@@ -27,6 +27,8 @@ export interface AccessTokensOptions {
 export interface AccessTokens {
   /** The `iss` of every token. */
   readonly issuer: string
+  /** The default `aud`, when one was configured. */
+  readonly audience: string | readonly string[] | undefined
   readonly lifetimeSeconds: number
   /** Signs a short-lived access JWT (`typ: at+jwt`, `kid` of the active key). */
   issue(input: AccessTokenInput): Promise<IssuedAccessToken>
@@ -65,6 +67,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
 
   return Object.freeze({
     issuer,
+    audience,
     lifetimeSeconds,
     async issue(claimsInput: AccessTokenInput): Promise<IssuedAccessToken> {
       const claimInput = requireObject(claimsInput, 'input')

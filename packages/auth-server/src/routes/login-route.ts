@@ -2,8 +2,11 @@ import { createAuthMetrics, createPasswordSignIn, createPasswordVerifier } from 
 import type { RequestHandler } from 'express'
 import * as v from 'valibot'
 import type { AuthContext } from '../auth-context.js'
-import { badRequest, tooManyRequests, unauthorized } from '../problem-error.js'
+import { problem } from '../problem.js'
+import { ProblemError, badRequest, tooManyRequests, unauthorized } from '../problem-error.js'
 import { clientOf } from '../session-strategy.js'
+import type { TokenStrategy } from '../token-strategy.js'
+import { nativeSignIn } from './token-routes.js'
 import { normalizeEmail, publicUser } from './public-user.js'
 
 const loginBody = v.object({
@@ -16,7 +19,7 @@ const loginBody = v.object({
  * `POST /login`: core's password sign-in (limits, a dummy hash for unknown emails, transparent
  * rehash, audit, metrics), then a NEW session. Every failure gets the same generic answer.
  */
-export function loginRoute(ctx: AuthContext): RequestHandler {
+export function loginRoute(ctx: AuthContext, tokenStrategy: TokenStrategy | undefined): RequestHandler {
   const { users, passwords, limiter, audit } = ctx.config
   const passwordSignIn = createPasswordSignIn({
     users: {
@@ -35,6 +38,9 @@ export function loginRoute(ctx: AuthContext): RequestHandler {
   return async (req, res) => {
     const parsed = v.safeParse(loginBody, req.body)
     if (!parsed.success) throw badRequest('Expected a JSON body { "email": string, "password": string }.')
+    if (parsed.output.client === 'native' && ctx.config.tokens?.nativeClients !== true) {
+      throw new ProblemError(problem(403, 'native-clients-disabled', 'Forbidden', 'Native clients are not enabled.'))
+    }
     const email = normalizeEmail(parsed.output.email)
     const result = await passwordSignIn.signIn({ login: email, password: parsed.output.password }, clientOf(req))
     if (!result.ok) {
@@ -43,6 +49,10 @@ export function loginRoute(ctx: AuthContext): RequestHandler {
     }
     const user = await users.findById(result.userId)
     if (!user) throw unauthorized('Invalid email or password.')
+    if (parsed.output.client === 'native') {
+      res.json(await nativeSignIn(ctx, tokenStrategy, req, user))
+      return
+    }
     const auth = await ctx.strategy.signIn(req, res, user, 'password')
     const csrfToken = ctx.csrfTokenFor(req, res, auth.session.id)
     res.json({ user: publicUser(user, auth.user.roles), csrfToken })

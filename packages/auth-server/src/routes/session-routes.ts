@@ -51,6 +51,8 @@ export function logoutAllRoute(ctx: AuthContext): RequestHandler {
     const auth = req.auth
     if (!auth) throw unauthorized()
     await ctx.config.sessions.revokeAllForUser(auth.user.id, {}, clientOf(req))
+    // Refresh families too (token strategy, native clients): none of them may mint again.
+    await ctx.config.tokens?.refreshFamilies.revokeAllForUser(auth.user.id, clientOf(req))
     ctx.strategy.clearCookies(res)
     ctx.audit(req, { type: 'LOGOUT', outcome: 'success', userId: auth.user.id, sessionId: auth.session.id, data: { everywhere: true } })
     res.status(204).end()
