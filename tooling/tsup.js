@@ -18,7 +18,9 @@ export function defineLibrary(entry, options = {}) {
     sourcemap: true,
     clean: true,
     splitting: true,
-    treeshake: true,
+    // tsup's rollup tree-shaking pass drops banners such as 'use client'; esbuild still removes
+    // unused code, and sideEffects: false lets the app's bundler shake the rest.
+    treeshake: options.banner === undefined,
     ...(options.banner ? { banner: { js: options.banner } } : {}),
   })
 }

@@ -1,3 +1,4 @@
 import { defineLibrary } from '@acme/tooling/tsup'
 
-export default defineLibrary({ index: 'src/index.ts' })
+// Every export is a hook or a component: the whole entry is client code for React Server Components.
+export default defineLibrary({ index: 'src/index.ts' }, { banner: "'use client'" })

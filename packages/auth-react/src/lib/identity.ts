@@ -1,0 +1,37 @@
+import { authQueryKeys } from '../query-keys.js'
+import type { SessionPayload } from '../session-payload.js'
+import type { AuthRuntime } from './auth-runtime.js'
+
+type Runtime = Pick<AuthRuntime, 'queryClient' | 'fetch' | 'basePath'>
+
+/**
+ * After this tab changed who is signed in: read the session from the server into the cache.
+ * The CSRF token and the device list belonged to the previous identity, so they go too.
+ */
+export async function reloadSession(runtime: Runtime): Promise<SessionPayload> {
+  const { queryClient } = runtime
+  // A refetch that started before the change would answer with the old identity.
+  await queryClient.cancelQueries({ queryKey: authQueryKeys.session() })
+  queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
+  const payload = await runtime.fetch<SessionPayload>(`${runtime.basePath}/session`)
+  queryClient.setQueryData(authQueryKeys.session(), payload)
+  void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+  return payload
+}
+
+/** After the server confirmed this session ended: signed out at once, no request needed. */
+export async function markSignedOut(runtime: Runtime): Promise<void> {
+  const { queryClient } = runtime
+  await queryClient.cancelQueries({ queryKey: authQueryKeys.session() })
+  queryClient.setQueryData<SessionPayload>(authQueryKeys.session(), { user: null })
+  queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+}
+
+/** Another tab says the identity changed: ask the server. */
+export function revalidateIdentity(runtime: Runtime): void {
+  const { queryClient } = runtime
+  queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
+  void queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+}
