@@ -23,7 +23,7 @@ export function createCookiePolicy(basePath: string, insecureDevelopment: boolea
   })
 }
 
-type CookieKind = 'session' | 'csrf' | 'access' | 'refresh'
+export type CookieKind = 'session' | 'csrf' | 'access' | 'refresh'
 
 function attributes(policy: CookiePolicy, kind: CookieKind, maxAgeMs: number): CookieOptions {
   return {

@@ -1,5 +1,5 @@
 import { createAccessTokenVerifier, type Policies, type PolicyResult } from '@acme/auth-core'
-import type { RequestHandler, Router } from 'express'
+import type { Request, RequestHandler, Response, Router } from 'express'
 import { createAuthContext } from './auth-context.js'
 import { resolveAuthConfig } from './auth-config.js'
 import type { AuthOptions } from './auth-options.js'
@@ -11,6 +11,10 @@ import { createCsrf } from './csrf.js'
 import { jwksRoute } from './jwks-route.js'
 import { authMiddleware } from './middleware.js'
 import { createSessionStrategy } from './session-strategy.js'
+import { sessionPayload, type SessionPayload } from './routes/session-routes.js'
+import type { RequestAuth } from './request-auth.js'
+import type { ClientInfo } from './strategy.js'
+import type { DirectoryUser } from './user-directory.js'
 import { createTokenStrategy, type TokenStrategy } from './token-strategy.js'
 
 /** Options of `auth.bff()`: `tokens` defaults to access tokens minted by core for the session. */
@@ -26,6 +30,21 @@ export interface Auth {
   middleware(): RequestHandler
   /** The `/auth` routes of the HTTP contract; mount at `http.basePath` (default `/auth`). */
   router(): Router
+  /**
+   * What `GET /auth/session` would answer for this request: embed it in server-rendered pages so
+   * the client hydrates signed in with no extra request (it may set a fresh CSRF cookie on `res`).
+   */
+  sessionPayload(req: Request, res: Response): Promise<SessionPayload>
+  /**
+   * Signs `user` in on this response: a NEW session (the one the client brought ends), its cookies
+   * and a CSRF token bound to it. For sign-in flows of your own (OAuth callbacks, magic links).
+   */
+  signIn(req: Request, res: Response, user: DirectoryUser, options?: { authLevel?: string }): Promise<{ auth: RequestAuth; csrfToken: string }>
+  /**
+   * A new session for `user` without a request: the `Cookie` header value that carries it and a
+   * CSRF token. For tests (`signedInAgent` in `@acme/auth-testing`) and operator tooling.
+   */
+  issueSession(user: DirectoryUser, options?: { authLevel?: string; client?: ClientInfo }): Promise<{ cookie: string; csrfToken: string; auth: RequestAuth }>
   /** `GET /.well-known/jwks.json`: `app.get('/.well-known/jwks.json', auth.jwks())`. Needs `tokens`. */
   jwks(): RequestHandler
   /**
@@ -90,6 +109,18 @@ export function createAuth(options: AuthOptions): Auth {
 
   return {
     middleware: () => authMiddleware(ctx),
+    sessionPayload: (req, res) => sessionPayload(ctx, req, res),
+    async signIn(req, res, user, signInOptions = {}) {
+      const auth = await strategy.signIn(req, res, user, signInOptions.authLevel ?? 'password')
+      ctx.audit(req, { type: 'LOGIN_SUCCEEDED', outcome: 'success', userId: user.id, sessionId: auth.session.id, reason: auth.session.authLevel })
+      return { auth, csrfToken: ctx.csrfTokenFor(req, res, auth.session.id) }
+    },
+    async issueSession(user, issueOptions = {}) {
+      const issued = await strategy.issue(user, issueOptions.authLevel ?? 'password', issueOptions.client ?? {})
+      const csrfToken = csrf.issue(issued.auth.session.id)
+      const pairs = [...issued.cookies.map((cookie) => `${cookies.names[cookie.kind]}=${cookie.value}`), `${cookies.names.csrf}=${csrfToken}`]
+      return { cookie: pairs.join('; '), csrfToken, auth: issued.auth }
+    },
     router: () => createAuthRouter(ctx, tokenStrategy),
     jwks: () => jwksRoute(needTokens('auth.jwks()').keyRing),
     bff(bffOptions) {

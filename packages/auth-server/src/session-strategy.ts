@@ -64,14 +64,7 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
       return auth
     },
 
-    async signIn(req, res, user, authLevel) {
-      // Session fixation: whatever session the client brought ends here; the new one is ours.
-      const previous = readToken(req, res)
-      if (previous !== undefined) {
-        const old = await sessions.validate(previous, { fresh: true })
-        if (old) await sessions.revoke(old.session.id)
-      }
-      const client = clientOf(req)
+    async issue(user, authLevel, client) {
       const { token, session } = await sessions.create(
         user.id,
         {
@@ -83,8 +76,19 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
         client,
       )
       const auth = authFromSession(session, 'session')
-      setAuthCookie(res, cookies, 'session', token, auth.session.expiresAt - session.createdAt)
-      return auth
+      return { auth, cookies: [{ kind: 'session', value: token, maxAgeMs: auth.session.expiresAt - session.createdAt }] }
+    },
+
+    async signIn(req, res, user, authLevel) {
+      // Session fixation: whatever session the client brought ends here; the new one is ours.
+      const previous = readToken(req, res)
+      if (previous !== undefined) {
+        const old = await sessions.validate(previous, { fresh: true })
+        if (old) await sessions.revoke(old.session.id)
+      }
+      const issued = await this.issue(user, authLevel, clientOf(req))
+      for (const cookie of issued.cookies) setAuthCookie(res, cookies, cookie.kind, cookie.value, cookie.maxAgeMs)
+      return issued.auth
     },
 
     async signOut(req, res) {

@@ -1,6 +1,20 @@
 import type { Request, Response } from 'express'
+import type { CookieKind } from './cookie-policy.js'
 import type { RequestAuth } from './request-auth.js'
 import type { DirectoryUser } from './user-directory.js'
+
+/** Facts about the client kept with a session. */
+export interface ClientInfo {
+  userAgent?: string
+  ip?: string
+  requestId?: string
+}
+
+/** A new session's identity and the cookies that carry it. */
+export interface IssuedCredentials {
+  auth: RequestAuth
+  cookies: { kind: CookieKind; value: string; maxAgeMs: number }[]
+}
 
 /** How a strategy keeps identity between requests. Both strategies answer the same routes. */
 export interface Strategy {
@@ -9,6 +23,8 @@ export interface Strategy {
   authenticate(req: Request, res: Response): Promise<RequestAuth | null>
   /** A NEW session for `user` (never the one the client brought), with its cookies. */
   signIn(req: Request, res: Response, user: DirectoryUser, authLevel: string): Promise<RequestAuth>
+  /** A new session and the cookies that carry it, without a request (tests, impersonation tools). */
+  issue(user: DirectoryUser, authLevel: string, client: ClientInfo): Promise<IssuedCredentials>
   /** Ends the request's session on the server and clears its cookies. */
   signOut(req: Request, res: Response): Promise<void>
   /** Clears every identity cookie of this strategy. */

@@ -7,7 +7,7 @@ import { readCookie } from './lib/cookie-header.js'
 import { badRequest, unauthorized } from './problem-error.js'
 import type { RequestAuth } from './request-auth.js'
 import { clientOf, rolesKey } from './session-strategy.js'
-import type { Strategy } from './strategy.js'
+import type { ClientInfo, Strategy } from './strategy.js'
 import type { DirectoryUser } from './user-directory.js'
 
 export function authFromClaims(claims: AccessTokenClaims, strategy: RequestAuth['strategy']): RequestAuth {
@@ -30,7 +30,7 @@ export interface TokenStrategy extends Strategy {
   /** `POST /refresh`: rotates the refresh cookie; both cookies are replaced. */
   refresh(req: Request, res: Response): Promise<void>
   /** A new session and token pair for a user (native sign-in answers it as JSON). */
-  issue(req: Request, user: DirectoryUser, authLevel: string): Promise<RefreshedTokens & { sessionId: string }>
+  issuePair(client: ClientInfo, user: DirectoryUser, authLevel: string): Promise<RefreshedTokens & { sessionId: string }>
   /** Rotates a refresh token, refusing one whose session was revoked. */
   rotate(req: Request, refreshToken: unknown): Promise<RefreshedTokens>
 }
@@ -81,8 +81,7 @@ export function createTokenStrategy(
       }
     },
 
-    async issue(req, user, authLevel) {
-      const client = clientOf(req)
+    async issuePair(client, user, authLevel) {
       const { session } = await sessions.create(
         user.id,
         {
@@ -103,13 +102,25 @@ export function createTokenStrategy(
       return { ...pair, sessionId: session.id }
     },
 
+    async issue(user, authLevel, client) {
+      const pair = await strategy.issuePair(client, user, authLevel)
+      const now = Date.now()
+      return {
+        auth: authFromClaims(await verifier.verify(pair.accessToken), 'token'),
+        cookies: [
+          { kind: 'access', value: pair.accessToken, maxAgeMs: pair.accessTokenExpiresAt - now },
+          { kind: 'refresh', value: pair.refreshToken, maxAgeMs: pair.refreshTokenExpiresAt - now },
+        ],
+      }
+    },
+
     async signIn(req, res, user, authLevel) {
       // Fixation: a refresh family the client brought ends here, whoever it belonged to.
       const previous = read(req, res, 'refresh')
       if (previous !== undefined) await tokens.refreshFamilies.revokeToken(previous, clientOf(req)).catch(() => false)
-      const pair = await strategy.issue(req, user, authLevel)
-      writeCookies(res, pair)
-      return authFromClaims(await verifier.verify(pair.accessToken), 'token')
+      const issued = await strategy.issue(user, authLevel, clientOf(req))
+      for (const cookie of issued.cookies) setAuthCookie(res, cookies, cookie.kind, cookie.value, cookie.maxAgeMs)
+      return issued.auth
     },
 
     async rotate(req, refreshToken) {

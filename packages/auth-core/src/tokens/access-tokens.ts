@@ -97,8 +97,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         jti: randomToken(16),
         roles: [...(claimInput.roles as string[])],
         ...(claimInput.scope === undefined ? {} : { scope: claimInput.scope }),
-        ...(claimInput.authTime === undefined ? {} : { auth_time: claimInput.authTime as number }),
-        ...(claimInput.acr === undefined ? {} : { acr: claimInput.acr as string }),
+        ...(claimInput.authTime === undefined ? {} : { auth_time: claimInput.authTime }),
+        ...(claimInput.acr === undefined ? {} : { acr: claimInput.acr }),
       }
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })

@@ -1,8 +1,13 @@
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import type { AuthContext } from '../auth-context.js'
 import { badRequest, notFound, unauthorized } from '../problem-error.js'
 import { clientOf } from '../session-strategy.js'
 import { publicUser } from './public-user.js'
+
+/** What `GET /session` answers (shared/CONTRACT.md). */
+export type SessionPayload =
+  | { user: ReturnType<typeof publicUser>; session: { id: string; expiresAt: string }; csrfToken: string }
+  | { user: null }
 
 const sessionIdPattern = /^[A-Za-z0-9_-]{16,64}$/
 
@@ -13,26 +18,27 @@ export function csrfRoute(ctx: AuthContext): RequestHandler {
   }
 }
 
+/** The body of `GET /session` for this request (also what server rendering embeds). */
+export async function sessionPayload(ctx: AuthContext, req: Request, res: Response): Promise<SessionPayload> {
+  const auth = req.auth
+  if (!auth) return { user: null }
+  const user = await ctx.config.users.findById(auth.user.id)
+  if (!user) {
+    // The account is gone: its session must not outlive it.
+    await ctx.strategy.signOut(req, res)
+    return { user: null }
+  }
+  return {
+    user: publicUser(user, auth.user.roles),
+    session: { id: auth.session.id, expiresAt: new Date(auth.session.expiresAt).toISOString() },
+    csrfToken: ctx.csrfTokenFor(req, res, auth.session.id),
+  }
+}
+
 /** `GET /session`: who am I, for server rendering and the React hooks. */
 export function sessionRoute(ctx: AuthContext): RequestHandler {
   return async (req, res) => {
-    const auth = req.auth
-    if (!auth) {
-      res.json({ user: null })
-      return
-    }
-    const user = await ctx.config.users.findById(auth.user.id)
-    if (!user) {
-      // The account is gone: its session must not outlive it.
-      await ctx.strategy.signOut(req, res)
-      res.json({ user: null })
-      return
-    }
-    res.json({
-      user: publicUser(user, auth.user.roles),
-      session: { id: auth.session.id, expiresAt: new Date(auth.session.expiresAt).toISOString() },
-      csrfToken: ctx.csrfTokenFor(req, res, auth.session.id),
-    })
+    res.json(await sessionPayload(ctx, req, res))
   }
 }
 

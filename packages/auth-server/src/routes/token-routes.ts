@@ -4,6 +4,7 @@ import * as v from 'valibot'
 import type { AuthContext } from '../auth-context.js'
 import { problem } from '../problem.js'
 import { ProblemError, forbidden, unauthorized } from '../problem-error.js'
+import { clientOf } from '../session-strategy.js'
 import type { TokenStrategy } from '../token-strategy.js'
 
 /** The OAuth-shaped answer native clients get (RFC 6749 §5.1). */
@@ -50,10 +51,10 @@ export async function nativeSignIn(
   ctx: AuthContext,
   strategy: TokenStrategy | undefined,
   req: Parameters<RequestHandler>[0],
-  user: Parameters<TokenStrategy['issue']>[1],
+  user: Parameters<TokenStrategy['issuePair']>[1],
 ) {
   if (!strategy || ctx.config.tokens?.nativeClients !== true) throw forbidden('native-clients-disabled', 'Native clients are not enabled.')
-  return tokenResponse(await strategy.issue(req, user, 'password'))
+  return tokenResponse(await strategy.issuePair(clientOf(req), user, 'password'))
 }
 
 /** Whether a request is one of the two native calls exempt from CSRF (they carry and set no cookie). */
