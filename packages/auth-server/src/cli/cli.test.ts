@@ -1,5 +1,7 @@
-import { createSessionManager } from '@acme/auth-core'
-import { RedisSessionStore } from '@acme/auth-core/redis'
+import { createKeyRing, createSessionManager } from '@acme/auth-core'
+import { RedisKeyStore, RedisSessionStore } from '@acme/auth-core/redis'
+import express from 'express'
+import request from 'supertest'
 import { deleteRedisPrefix } from '@acme/auth-testing'
 import { Redis } from 'ioredis'
 import { execFile } from 'node:child_process'
@@ -64,6 +66,32 @@ describe('acme-auth CLI (real Redis)', () => {
     expect((await cli(['sessions', 'revoke', '--id', session.id])).code).toBe(0)
     expect(await sessions.validate(token)).toBeNull()
     expect((await cli(['sessions', 'revoke', '--id', session.id])).code).toBe(3)
+  })
+
+  it('keys rotate: a new kid appears in the JWKS the app serves; keys list shows it', async () => {
+    const keySecret = 'cli-test-key-encryption-secret-0123456789'
+    // The app's ring re-reads the shared store on every call (refreshSeconds: 0), as a test stand-in
+    // for the 30 s default.
+    const keyRing = createKeyRing({ store: new RedisKeyStore({ client, prefix }), secret: keySecret, rotation: { refreshSeconds: 0 } })
+    await keyRing.ready()
+    const app = express()
+    app.get('/.well-known/jwks.json', async (_req, res) => {
+      res.json(await keyRing.jwks())
+    })
+    const kids = async () => ((await request(app).get('/.well-known/jwks.json')).body as { keys: { kid: string }[] }).keys.map((k) => k.kid)
+    const before = await kids()
+    const rotated = await cli(['keys', 'rotate', '--json'], { ACME_AUTH_KEY_SECRET: keySecret })
+    expect(rotated.code).toBe(0)
+    const { kid } = JSON.parse(rotated.stdout) as { kid: string }
+    expect(before).not.toContain(kid)
+    expect(await kids()).toContain(kid)
+    const listed = JSON.parse((await cli(['keys', 'list', '--json'], { ACME_AUTH_KEY_SECRET: keySecret })).stdout) as { kid: string; status: string }[]
+    expect(listed.map((k) => k.kid)).toContain(kid)
+    // Without the secret, or with a wrong one, the command refuses clearly.
+    expect((await cli(['keys', 'list'])).code).toBe(2)
+    const wrong = await cli(['keys', 'list'], { ACME_AUTH_KEY_SECRET: 'a-different-secret-of-sufficient-length-xx' })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/key-encryption secret/)
   })
 
   it('usage errors exit 2 with help; an unreachable store exits 1 without a stack trace', async () => {
