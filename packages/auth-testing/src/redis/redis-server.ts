@@ -12,6 +12,8 @@ export interface TestRedisServer {
   readonly url: string
   /** Stops the server (SIGTERM, which flushes the append-only file) and waits for it to exit. */
   stop(): Promise<void>
+  /** Kills the server at once (SIGKILL), as a crash would; acknowledged writes survive (fsync always). */
+  kill(): Promise<void>
   /** Starts it again on the same port with the same data directory; waits until it answers. */
   start(): Promise<void>
   /** Stops it for good and deletes its data directory. */
@@ -58,13 +60,14 @@ export async function startRedisServer(
     await waitForRedis(port)
   }
 
-  const stop = async () => {
+  const end = async (signal: 'SIGTERM' | 'SIGKILL') => {
     const running = child
     if (!running) return
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
-    running.kill('SIGTERM')
+    running.kill(signal)
     await exited
   }
+  const stop = () => end('SIGTERM')
 
   await start()
   return {
@@ -72,6 +75,7 @@ export async function startRedisServer(
     url: `redis://127.0.0.1:${port}`,
     start,
     stop,
+    kill: () => end('SIGKILL'),
     async close() {
       await stop()
       rmSync(dir, { recursive: true, force: true })
