@@ -4,7 +4,7 @@ import type { SessionInvalidation, SessionPatch, SessionStore } from '../session
 import { randomToken } from '../lib/crypto.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
 import { redisCall, type RedisClient } from './redis-client.js'
-import { decodeSessionRecord, encodeSessionFields } from './redis-session-codec.js'
+import { decodeSession, encodeSession, encodeSessionPatch } from './redis-session-codec.js'
 import { createScript, deleteAllScript, deleteScript, listScript, updateScript } from './redis-session-scripts.js'
 
 /** Options of {@link RedisSessionStore}. */
@@ -33,14 +33,15 @@ interface SessionCommands {
   acmeSessionUpdate(...args: (string | number)[]): Promise<number>
   acmeSessionDelete(...args: (string | number)[]): Promise<number>
   acmeSessionDeleteAll(...args: (string | number)[]): Promise<string[]>
-  acmeSessionList(...args: (string | number)[]): Promise<string[][]>
+  acmeSessionList(...args: (string | number)[]): Promise<string[]>
 }
 
 const tagLength = 8
 const idleIndexSlackMs = 60_000
 
 /**
- * Sessions in Redis or Redis Cluster. TTLs live in Redis; multi-step operations are Lua scripts;
+ * Sessions in Redis or Redis Cluster, one compact JSON string per session (under 1 KB of Redis
+ * memory each). TTLs live in Redis; multi-step operations are Lua scripts;
  * each user's sessions share one hash slot (the first 8 characters of a session id are a hash of
  * the user id), and revocations and rotations are broadcast on a pub/sub channel so that every
  * instance's cache drops them.
@@ -108,24 +109,22 @@ export class RedisSessionStore implements SessionStore {
         record.absoluteExpiresAt,
         now,
         indexTtlMs,
-        ...encodeSessionFields(record),
+        encodeSession(record),
       ),
     )
   }
 
   async get(id: string, now: number): Promise<SessionRecord | null> {
-    const fields = await this.#call('get', () => this.#client.hgetall(this.#sessionKey(id)))
-    const record = decodeSessionRecord(id, fields)
+    const json = await this.#call('get', () => this.#client.get(this.#sessionKey(id)))
+    const record = decodeSession(id, json)
     if (!record || now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) return null
     return record
   }
 
   async update(id: string, patch: SessionPatch, now: number, expectedSecretHash?: string): Promise<boolean> {
     const ttlMs = patch.idleExpiresAt === undefined ? '' : Math.max(1, patch.idleExpiresAt - now)
-    const fields = encodeSessionFields(patch)
-    if (fields.length === 0) return true
     const applied = await this.#call('update', () =>
-      this.#commands.acmeSessionUpdate(this.#sessionKey(id), expectedSecretHash ?? '', ttlMs, ...fields),
+      this.#commands.acmeSessionUpdate(this.#sessionKey(id), expectedSecretHash ?? '', ttlMs, encodeSessionPatch(patch)),
     )
     if (applied === 1 && (patch.secretHash !== undefined || patch.data !== undefined || patch.authLevel !== undefined)) {
       await this.#publish([id])
@@ -135,8 +134,8 @@ export class RedisSessionStore implements SessionStore {
 
   async delete(id: string, userId?: string): Promise<boolean> {
     const key = this.#sessionKey(id)
-    const owner = userId ?? (await this.#call('delete', () => this.#client.hget(key, 'userId')))
-    if (owner === null) return false
+    const owner = userId ?? decodeSession(id, await this.#call('delete', () => this.#client.get(key)))?.userId
+    if (owner === undefined) return false
     // The index key takes its slot from the session id, so a wrong owner can never pair two slots.
     const userKey = `${this.#prefix}{${id.slice(0, tagLength)}}:u:${owner}`
     const deleted = await this.#call('delete', () => this.#commands.acmeSessionDelete(key, userKey, id, owner))
@@ -153,15 +152,12 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async listForUser(userId: string, now: number): Promise<SessionRecord[]> {
-    const replies = await this.#call('listForUser', () =>
+    const flat = await this.#call('listForUser', () =>
       this.#commands.acmeSessionList(this.#userKey(userId), this.#sessionKeyPrefix(userId), now),
     )
     const records: SessionRecord[] = []
-    for (const flat of replies) {
-      const fields: Record<string, string> = {}
-      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
-      const id = fields.id
-      const record = id === undefined ? null : decodeSessionRecord(id, fields)
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const record = decodeSession(flat[i]!, flat[i + 1]!)
       if (record && now < record.idleExpiresAt && now < record.absoluteExpiresAt) records.push(record)
     }
     return records
