@@ -2,7 +2,6 @@
 // (keep-alive agent), in one run with the same upstream.
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -59,8 +58,6 @@ export default async function bffBench(): Promise<ProxyResult[]> {
   console.log(`\n## BFF proxy, ${connections} connections, ${duration} s each`)
   console.table(results.map((r) => ({ ...r, 'x direct': (r.requestsPerSecond / direct).toFixed(2) })))
   console.log(`bff / http-proxy-middleware = ${(results[1]!.requestsPerSecond / hpm).toFixed(2)} (goal >= 1.0)`)
-  mkdirSync(`${here}results`, { recursive: true })
-  writeFileSync(`${here}results/bff.json`, JSON.stringify({ connections, duration, results }, null, 2))
   return results
 }
 

@@ -2,7 +2,6 @@
 // Redis uncached, Redis cached), express-session (MemoryStore, connect-redis). One run, same load.
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
-import { writeFileSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const scenarios = ['bare', 'acme-memory', 'acme-redis', 'acme-redis-cached', 'express-session-memory', 'express-session-redis'] as const
@@ -59,8 +58,6 @@ export default async function protectedRouteBench(): Promise<RouteResult[]> {
   console.log(`acme memory / bare = ${(by('acme-memory') / bare).toFixed(2)} (goal >= 0.9)`)
   console.log(`acme redis uncached / express-session+connect-redis = ${(by('acme-redis') / by('express-session-redis')).toFixed(2)} (goal >= 1.3)`)
   console.log(`acme redis cached / bare = ${(by('acme-redis-cached') / bare).toFixed(2)} (goal >= 0.85)`)
-  mkdirSync(`${here}results`, { recursive: true })
-  writeFileSync(`${here}results/protected-route.json`, JSON.stringify({ connections, duration, results }, null, 2))
   return results
 }
 
