@@ -36,3 +36,4 @@ if (role === 'upstream') {
   const { token } = await sessions.create('bench-user')
   listen(createServer(app), `__Host-sid=${token}`)
 }
+process.on('SIGTERM', () => process.exit(0))

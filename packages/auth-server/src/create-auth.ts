@@ -5,7 +5,7 @@ import { resolveAuthConfig } from './auth-config.js'
 import type { AuthOptions } from './auth-options.js'
 import { createAuthRouter } from './auth-router.js'
 import { authorizeGuard, type ResourceLoader } from './authorize-guard.js'
-import { createBffRouter, type BffOptions } from './bff/bff-router.js'
+import { createBffMiddleware, type BffMiddleware, type BffOptions } from './bff/bff-router.js'
 import { createCookiePolicy } from './cookie-policy.js'
 import { createCsrf } from './csrf.js'
 import { jwksRoute } from './jwks-route.js'
@@ -51,7 +51,7 @@ export interface Auth {
    * The BFF proxy: `/api/*` → the upstream with a fresh Bearer token; mount at the app's root.
    * `close()` ends its keep-alive connections.
    */
-  bff(options: AuthBffOptions): Router & { close: () => Promise<void> }
+  bff(options: AuthBffOptions): BffMiddleware
   /**
    * A guard deciding `action` with core policies for the signed-in user (401 / 404 / 403 with the
    * policy's reason, denials audited). The loaded resource lands on `res.locals.resource`.
@@ -125,10 +125,10 @@ export function createAuth(options: AuthOptions): Auth {
     jwks: () => jwksRoute(needTokens('auth.jwks()').keyRing),
     bff(bffOptions) {
       const { audience, tokens: source, ...rest } = bffOptions
-      if (source) return createBffRouter(ctx, { ...rest, tokens: source })
+      if (source) return createBffMiddleware(ctx, { ...rest, tokens: source })
       const { accessTokens } = needTokens('auth.bff() without a tokens source')
       if (audience === undefined) throw new TypeError('auth.bff: audience is required for self-minted tokens')
-      return createBffRouter(ctx, {
+      return createBffMiddleware(ctx, {
         ...rest,
         tokens: async (auth) => {
           const issued = await accessTokens.issue({

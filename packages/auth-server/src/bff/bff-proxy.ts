@@ -1,6 +1,5 @@
-import { pipeline } from 'node:stream/promises'
-import { Transform, type Readable } from 'node:stream'
-import type { Request, RequestHandler } from 'express'
+import { Transform, Writable, type Readable } from 'node:stream'
+import type { Request, Response } from 'express'
 import { Pool, errors as undiciErrors } from 'undici'
 import { requestIdOf } from '../lib/request-id.js'
 import { problem } from '../problem.js'
@@ -32,7 +31,11 @@ const upstreamTimeout = () => new ProblemError(problem(504, 'gateway-timeout', '
 const tooLarge = () => new ProblemError(problem(413, 'payload-too-large', 'Payload Too Large'))
 
 /** The BFF proxy handler with its pooled keep-alive client. Mount it under the BFF's path. */
-export function createBffProxy(options: BffProxyOptions): { handler: RequestHandler; close: () => Promise<void> } {
+export function createBffProxy(options: BffProxyOptions): {
+  /** Forwards `req`; `afterMount` is the request's path and query after the BFF's mount point. */
+  proxy: (req: Request, res: Response, afterMount: string) => Promise<void>
+  close: () => Promise<void>
+} {
   const base = new URL(options.upstream)
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('bff: upstream must be an http(s) URL')
   const timeoutMs = options.timeoutMs ?? 30_000
@@ -41,30 +44,48 @@ export function createBffProxy(options: BffProxyOptions): { handler: RequestHand
   const pool = new Pool(base.origin, { connections: options.connections ?? 64, pipelining: 1, keepAliveTimeout: 30_000 })
   const cache = new BearerTokenCache()
 
-  const send = (req: Request, path: string, token: string, body: Buffer | Readable | undefined, signal: AbortSignal) =>
-    pool.request({
-      origin: base.origin,
-      path,
-      method: req.method,
-      headers: upstreamRequestHeaders(req.headers, {
-        authorization: `Bearer ${token}`,
-        'x-forwarded-for': req.ip ?? req.socket.remoteAddress ?? '',
-        'x-forwarded-proto': req.protocol,
-        'x-forwarded-host': req.get('host') ?? '',
-        'x-request-id': requestIdOf(req),
-        ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
-      }),
-      body: body ?? null,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal,
-    })
+  /**
+   * Sends one attempt and streams the answer straight into `res` (undici's `stream()`: no
+   * intermediate Readable). With `retryOn401`, a 401 is drained instead and `'retry'` returned.
+   */
+  const forward = async (req: Request, res: Response, path: string, token: string, body: Buffer | Readable | undefined, retryOn401: boolean) => {
+    const result: { outcome: 'done' | 'retry' } = { outcome: 'done' }
+    await pool.stream(
+      {
+        origin: base.origin,
+        path,
+        method: req.method,
+        headers: upstreamRequestHeaders(req.headers, {
+          authorization: `Bearer ${token}`,
+          'x-forwarded-for': req.ip ?? req.socket.remoteAddress ?? '',
+          'x-forwarded-proto': req.protocol,
+          'x-forwarded-host': req.get('host') ?? '',
+          'x-request-id': requestIdOf(req),
+          ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
+        }),
+        body: body ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      },
+      ({ statusCode, headers }) => {
+        if (statusCode === 401 && retryOn401) {
+          result.outcome = 'retry'
+          return discard()
+        }
+        res.status(statusCode)
+        for (const [name, value] of Object.entries(clientResponseHeaders(headers))) res.setHeader(name, value)
+        res.setHeader('x-request-id', requestIdOf(req))
+        return res
+      },
+    )
+    return result.outcome
+  }
 
-  const handler: RequestHandler = async (req, res) => {
+  const proxy = async (req: Request, res: Response, afterMount: string) => {
     const auth = req.auth
     if (auth === undefined) throw new Error('req.auth is missing: mount auth.middleware() before the BFF')
     if (!auth) throw unauthorized()
-    const path = safeUpstreamPath(req.url, base.pathname)
+    const path = safeUpstreamPath(afterMount, base.pathname)
     if (path === null) throw badRequest('This path cannot be forwarded.')
     const declared = Number(req.headers['content-length'] ?? 0)
     if (declared > maxBodyBytes) throw tooLarge()
@@ -78,26 +99,16 @@ export function createBffProxy(options: BffProxyOptions): { handler: RequestHand
         : req.pipe(byteLimit(maxBodyBytes))
     const replayable = body === undefined || Buffer.isBuffer(body)
 
-    const abort = new AbortController()
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort()
-    })
     const mint = () => options.tokens(auth, req)
     try {
-      let bearer = await cache.get(auth.session.id, Date.now(), mint)
-      let answer = await send(req, path, bearer.token, body, abort.signal)
+      const bearer = await cache.get(auth.session.id, Date.now(), mint)
       // A 401 may mean our token went stale (key rotation, revocation upstream): get a new one and
       // retry once, but only when the request can be sent again unchanged.
-      if (answer.statusCode === 401 && replayable) {
-        await answer.body.dump()
+      if ((await forward(req, res, path, bearer.token, body, replayable)) === 'retry') {
         // Single-flight per session: concurrent 401s with this token share one new token.
-        bearer = await cache.get(auth.session.id, Date.now(), mint, bearer.token)
-        answer = await send(req, path, bearer.token, body, abort.signal)
+        const fresh = await cache.get(auth.session.id, Date.now(), mint, bearer.token)
+        await forward(req, res, path, fresh.token, body, false)
       }
-      res.status(answer.statusCode)
-      for (const [name, value] of Object.entries(clientResponseHeaders(answer.headers))) res.setHeader(name, value)
-      res.setHeader('x-request-id', requestIdOf(req))
-      await pipeline(answer.body, res)
     } catch (error) {
       if (res.headersSent) {
         res.destroy()
@@ -108,7 +119,7 @@ export function createBffProxy(options: BffProxyOptions): { handler: RequestHand
     }
   }
 
-  return { handler, close: () => pool.close() }
+  return { proxy, close: () => pool.close() }
 }
 
 function isTimeout(error: unknown): boolean {
@@ -117,6 +128,15 @@ function isTimeout(error: unknown): boolean {
     error instanceof undiciErrors.BodyTimeoutError ||
     error instanceof undiciErrors.ConnectTimeoutError
   )
+}
+
+/** A sink for a refused answer's body. */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback()
+    },
+  })
 }
 
 async function readSmallBody(req: Request, limit: number): Promise<Buffer> {

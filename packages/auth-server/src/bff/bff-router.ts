@@ -1,4 +1,4 @@
-import express, { type Router } from 'express'
+import type { RequestHandler } from 'express'
 import type { AuthContext } from '../auth-context.js'
 import { csrfGuard } from '../csrf-guard.js'
 import { problemErrorHandler } from '../error-handler.js'
@@ -13,23 +13,39 @@ export interface BffOptions extends Omit<BffProxyOptions, 'tokens'> {
   tokens: BffProxyOptions['tokens']
 }
 
-/** The BFF as a router to mount at the app's root: `app.use(auth.bff({ upstream }))`. */
-export function createBffRouter(ctx: AuthContext, options: BffOptions): Router & { close: () => Promise<void> } {
+/** The BFF middleware, plus `close()` for its keep-alive pool. */
+export type BffMiddleware = RequestHandler & { close: () => Promise<void> }
+
+/**
+ * The BFF as one middleware to mount at the app's root: `app.use(auth.bff({ upstream }))`. It
+ * answers `<mount>` and `<mount>/*` and passes everything else on. One function rather than a
+ * stack of routers: it runs on every API call.
+ */
+export function createBffMiddleware(ctx: AuthContext, options: BffOptions): BffMiddleware {
   const mount = options.mount ?? '/api'
-  if (!/^\/[A-Za-z0-9/_-]*$/.test(mount)) throw new TypeError("bff: mount must look like '/api'")
-  const proxy = createBffProxy(options)
+  if (!/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(mount)) throw new TypeError("bff: mount must look like '/api'")
+  const { proxy, close } = createBffProxy(options)
   const ensureAuth = authMiddleware(ctx)
-  const inner = express.Router()
-  inner.use((req, res, next) => {
+  const csrf = csrfGuard(ctx)
+  const fail = problemErrorHandler()
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const url = req.url
+    const rest = url.slice(mount.length)
+    if (!url.startsWith(mount) || (rest !== '' && rest[0] !== '/' && rest[0] !== '?')) return next()
+    const afterMount = rest === '' || rest[0] === '?' ? `/${rest}` : rest
+    const failed = (error: unknown) => fail(error, req, res, next)
     res.setHeader('Cache-Control', 'no-store')
-    if (req.auth === undefined) ensureAuth(req, res, next)
-    else next()
-  })
-  inner.use(csrfGuard(ctx))
-  inner.use(proxy.handler)
-  inner.use(problemErrorHandler())
-  const router = express.Router() as Router & { close: () => Promise<void> }
-  router.use(mount, inner)
-  router.close = proxy.close
-  return router
+    const forward = () =>
+      csrf(req, res, (csrfError?: unknown) => {
+        if (csrfError !== undefined) failed(csrfError)
+        else proxy(req, res, afterMount).catch(failed)
+      })
+    if (req.auth === undefined) {
+      ensureAuth(req, res, (error?: unknown) => (error === undefined ? forward() : failed(error)))
+    } else {
+      forward()
+    }
+  }
+  return Object.assign(middleware, { close })
 }
