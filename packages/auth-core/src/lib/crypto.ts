@@ -33,12 +33,10 @@ export async function sha256WebCrypto(text: string): Promise<string> {
  * differ, so an attacker cannot learn a secret's hash one character at a time.
  */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const left = utf8(a)
-  const right = utf8(b)
-  // Still walk the whole input when lengths differ; the length itself is not secret here
-  // (hashes and CSRF tokens have fixed, public lengths).
-  let diff = left.length ^ right.length
-  for (let i = 0; i < left.length; i++) diff |= left[i]! ^ (right[i % Math.max(right.length, 1)] ?? 0)
+  // Compares UTF-16 code units: two strings are equal exactly when these are. No allocation, and
+  // the loop always runs over all of `a` (lengths of hashes and CSRF tokens are public anyway).
+  let diff = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ (b.charCodeAt(i) | 0)
   return diff === 0
 }
 
