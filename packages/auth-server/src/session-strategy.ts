@@ -5,7 +5,8 @@ import { readCookie } from './lib/cookie-header.js'
 import { requestIdOf } from './lib/request-id.js'
 import { badRequest } from './problem-error.js'
 import type { RequestAuth } from './request-auth.js'
-import type { Strategy } from './strategy.js'
+import type { ClientInfo, Strategy } from './strategy.js'
+import type { DirectoryUser } from './user-directory.js'
 
 /** Session data key holding the roles captured at sign-in (refreshed on rotation). */
 export const rolesKey = 'acme:roles'
@@ -22,6 +23,20 @@ export function authFromSession(session: Session, strategy: 'session' | 'token')
     },
     strategy,
   }
+}
+
+/** A new server-side session for `user`, with the client facts and the roles captured now. */
+export function createSessionFor(sessions: SessionManager, user: DirectoryUser, authLevel: string, client: ClientInfo) {
+  return sessions.create(
+    user.id,
+    {
+      ...(client.userAgent === undefined ? {} : { userAgent: client.userAgent }),
+      ...(client.ip === undefined ? {} : { ip: client.ip }),
+      authLevel,
+      data: { [rolesKey]: [...user.roles] },
+    },
+    client,
+  )
 }
 
 /** Client facts kept on a session and in audit events: bounded, never trusted for decisions. */
@@ -65,16 +80,7 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
     },
 
     async issue(user, authLevel, client) {
-      const { token, session } = await sessions.create(
-        user.id,
-        {
-          ...(client.userAgent === undefined ? {} : { userAgent: client.userAgent }),
-          ...(client.ip === undefined ? {} : { ip: client.ip }),
-          authLevel,
-          data: { [rolesKey]: [...user.roles] },
-        },
-        client,
-      )
+      const { token, session } = await createSessionFor(sessions, user, authLevel, client)
       const auth = authFromSession(session, 'session')
       return { auth, cookies: [{ kind: 'session', value: token, maxAgeMs: auth.session.expiresAt - session.createdAt }] }
     },

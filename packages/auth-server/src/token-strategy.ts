@@ -6,7 +6,7 @@ import { clearAuthCookies, setAuthCookie, type CookiePolicy } from './cookie-pol
 import { readCookie } from './lib/cookie-header.js'
 import { badRequest, unauthorized } from './problem-error.js'
 import type { RequestAuth } from './request-auth.js'
-import { clientOf, rolesKey } from './session-strategy.js'
+import { clientOf, createSessionFor } from './session-strategy.js'
 import type { ClientInfo, Strategy } from './strategy.js'
 import type { DirectoryUser } from './user-directory.js'
 
@@ -82,16 +82,7 @@ export function createTokenStrategy(
     },
 
     async issuePair(client, user, authLevel) {
-      const { session } = await sessions.create(
-        user.id,
-        {
-          ...(client.userAgent === undefined ? {} : { userAgent: client.userAgent }),
-          ...(client.ip === undefined ? {} : { ip: client.ip }),
-          authLevel,
-          data: { [rolesKey]: [...user.roles] },
-        },
-        client,
-      )
+      const { session } = await createSessionFor(sessions, user, authLevel, client)
       const pair = await tokens.refreshFamilies.issue({
         sub: user.id,
         sid: session.id,

@@ -1,4 +1,5 @@
-import { noopAuditSink, type AuditEvent, type AuditSink } from '../audit/audit-event.js'
+import { createAuditEmitter } from '../audit/audit-emitter.js'
+import { noopAuditSink, type AuditSink } from '../audit/audit-event.js'
 import { systemClock, type Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import { fingerprint } from '../lib/crypto.js'
@@ -80,15 +81,7 @@ export function createPasswordReset(options: PasswordResetOptions): PasswordRese
   const audit = input.audit === undefined ? noopAuditSink : requireMethods<AuditSink>(input.audit, 'options.audit', ['emit'])
   const clock = input.clock === undefined ? systemClock : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
 
-  const emit = (event: Omit<AuditEvent, 'at'>, context: RequestContext | undefined) => {
-    audit.emit({
-      ...event,
-      at: new Date(clock.now()).toISOString(),
-      ...(context?.requestId === undefined ? {} : { requestId: context.requestId }),
-      ...(context?.ip === undefined ? {} : { ip: context.ip }),
-      ...(context?.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-    })
-  }
+  const emit = createAuditEmitter(audit, clock)
 
   return Object.freeze({
     async request(userId: string, context?: RequestContext) {

@@ -1,4 +1,5 @@
-import { noopAuditSink, type AuditEvent, type AuditSink, type LoginFailureReason } from '../audit/audit-event.js'
+import { createAuditEmitter } from '../audit/audit-emitter.js'
+import { noopAuditSink, type AuditSink, type LoginFailureReason } from '../audit/audit-event.js'
 import { systemClock, type Clock } from '../clock.js'
 import { requireMethods, requireObject } from '../lib/options.js'
 import type { AuthMetrics } from '../metrics/auth-metrics.js'
@@ -72,19 +73,7 @@ export function createPasswordSignIn(options: PasswordSignInOptions): PasswordSi
     input.metrics === undefined ? undefined : requireMethods<AuthMetrics>(input.metrics, 'options.metrics', ['signIn'])
   const clock = input.clock === undefined ? systemClock : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
 
-  const emit = (event: Omit<AuditEvent, 'at'>, context: RequestContext | undefined) => {
-    try {
-      audit.emit({
-        ...event,
-        at: new Date(clock.now()).toISOString(),
-        ...(context?.requestId === undefined ? {} : { requestId: context.requestId }),
-        ...(context?.ip === undefined ? {} : { ip: context.ip }),
-        ...(context?.userAgent === undefined ? {} : { userAgent: context.userAgent }),
-      })
-    } catch {
-      // AuditSink.emit must not throw; if one does anyway, sign-in still answers.
-    }
-  }
+  const emit = createAuditEmitter(audit, clock)
 
   return Object.freeze({
     async signIn(credentials: { login: string; password: string }, context?: RequestContext): Promise<PasswordSignInResult> {

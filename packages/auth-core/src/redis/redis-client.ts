@@ -24,3 +24,20 @@ export async function redisCall<T>(operation: string, run: () => Promise<T>, tim
     if (timer !== undefined) clearTimeout(timer)
   }
 }
+
+/** The `prefix` option of every Redis store: no braces (they would change the hash slot). */
+export function validatePrefix(value: unknown): string {
+  const prefix = value ?? 'acme:auth:'
+  if (typeof prefix !== 'string' || /[{}]/.test(prefix) || prefix.length > 64) {
+    throw new TypeError('options.prefix must be a string of at most 64 characters without { or }')
+  }
+  return prefix
+}
+
+/** The `client` option of every Redis store: an ioredis Redis or Cluster. */
+export function requireRedisClient(value: unknown): RedisClient {
+  if (typeof (value as { defineCommand?: unknown } | undefined)?.defineCommand !== 'function') {
+    throw new TypeError('options.client must be an ioredis Redis or Cluster client')
+  }
+  return value as RedisClient
+}

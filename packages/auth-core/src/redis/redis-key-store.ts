@@ -3,7 +3,7 @@ import type { KeyStore } from '../keys/key-store.js'
 import { isSigningAlgorithm, type KeyRingState, type StoredSigningKey } from '../keys/signing-key.js'
 import { randomToken } from '../lib/crypto.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
-import { redisCall, type RedisClient } from './redis-client.js'
+import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
 import { keyRingCompareAndSetScript, releaseLockScript } from './redis-key-scripts.js'
 
 /** Options of {@link RedisKeyStore}. */
@@ -21,20 +21,6 @@ interface KeyCommands {
   acmeKeyLockRelease(key: string, token: string): Promise<number>
 }
 
-export function validatePrefix(value: unknown): string {
-  const prefix = value ?? 'acme:auth:'
-  if (typeof prefix !== 'string' || /[{}]/.test(prefix) || prefix.length > 64) {
-    throw new TypeError('options.prefix must be a string of at most 64 characters without { or }')
-  }
-  return prefix
-}
-
-export function requireRedisClient(value: unknown): RedisClient {
-  if (typeof (value as { defineCommand?: unknown } | undefined)?.defineCommand !== 'function') {
-    throw new TypeError('options.client must be an ioredis Redis or Cluster client')
-  }
-  return value as RedisClient
-}
 
 /**
  * The key ring in Redis or Redis Cluster, shared by every instance: one hash holds the ring

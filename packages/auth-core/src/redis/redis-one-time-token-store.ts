@@ -1,6 +1,6 @@
 import type { OneTimeTokenRecord, OneTimeTokenStore } from '../one-time-tokens/one-time-token-store.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
-import { redisCall, type RedisClient } from './redis-client.js'
+import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
 
 /** Options of {@link RedisOneTimeTokenStore}. */
 export interface RedisOneTimeTokenStoreOptions {
@@ -56,14 +56,8 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
 
   constructor(options: RedisOneTimeTokenStoreOptions) {
     const input = requireObject(options, 'options')
-    if (typeof (input.client as { defineCommand?: unknown } | undefined)?.defineCommand !== 'function') {
-      throw new TypeError('options.client must be an ioredis Redis or Cluster client')
-    }
-    const prefix = input.prefix ?? 'acme:auth:'
-    if (typeof prefix !== 'string' || /[{}]/.test(prefix) || prefix.length > 64) {
-      throw new TypeError('options.prefix must be a string of at most 64 characters without { or }')
-    }
-    this.#client = options.client
+    this.#client = requireRedisClient(input.client)
+    const prefix = validatePrefix(input.prefix)
     this.#prefix = prefix
     this.#timeoutMs = optionalNumber(input.timeoutMs, 'options.timeoutMs', 1000, { min: 1, max: 60_000 })
     this.#client.defineCommand('acmeOneTimeTokenConsume', { lua: consumeScript, numberOfKeys: 1 })

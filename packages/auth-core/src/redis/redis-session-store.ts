@@ -3,7 +3,7 @@ import type { SessionRecord } from '../sessions/session.js'
 import type { SessionInvalidation, SessionPatch, SessionStore } from '../sessions/session-store.js'
 import { randomToken } from '../lib/crypto.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
-import { redisCall, type RedisClient } from './redis-client.js'
+import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
 import { decodeSession, encodeSession, encodeSessionPatch } from './redis-session-codec.js'
 import { createScript, deleteAllScript, deleteScript, listScript, updateScript } from './redis-session-scripts.js'
 
@@ -69,14 +69,8 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions) {
     const input = requireObject(options, 'options')
-    if (typeof (input.client as { defineCommand?: unknown } | undefined)?.defineCommand !== 'function') {
-      throw new TypeError('options.client must be an ioredis Redis or Cluster client')
-    }
-    const prefix = input.prefix ?? 'acme:auth:'
-    if (typeof prefix !== 'string' || /[{}]/.test(prefix) || prefix.length > 64) {
-      throw new TypeError('options.prefix must be a string of at most 64 characters without { or }')
-    }
-    this.#client = options.client
+    this.#client = requireRedisClient(input.client)
+    const prefix = validatePrefix(input.prefix)
     this.#prefix = prefix
     this.#timeoutMs = optionalNumber(input.timeoutMs, 'options.timeoutMs', 1000, { min: 1, max: 60_000 })
     this.#channel = `${prefix}session-invalidations`

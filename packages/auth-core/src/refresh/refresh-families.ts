@@ -1,6 +1,8 @@
-import { noopAuditSink, type AuditEvent } from '../audit/audit-event.js'
+import { createAuditEmitter } from '../audit/audit-emitter.js'
+import { createStoreGuard } from '../lib/store-guard.js'
+import { noopAuditSink } from '../audit/audit-event.js'
 import { systemClock } from '../clock.js'
-import { AuthError, isAuthError } from '../errors.js'
+import { AuthError } from '../errors.js'
 import { withStoreLock } from '../keys/lib/store-lock.js'
 import { fingerprint, sha256, timingSafeEqual } from '../lib/crypto.js'
 import type { RequestContext } from '../sessions/session-manager.js'
@@ -61,22 +63,8 @@ export function createRefreshFamilies(options: RefreshFamiliesOptions): RefreshF
   const audit = config.audit ?? noopAuditSink
   const inflight = new Map<string, Promise<RefreshedTokens>>()
 
-  const emit = (event: Omit<AuditEvent, 'at'>, context?: RequestContext) => {
-    try {
-      audit.emit({ ...context, ...event, at: new Date(clock.now()).toISOString() })
-    } catch {
-      // An audit sink must never break authentication.
-    }
-  }
-
-  const guard = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run()
-    } catch (error) {
-      if (isAuthError(error)) throw error
-      throw new AuthError('ERR_STORE_UNAVAILABLE', `refresh store failed during ${operation}`, { cause: error })
-    }
-  }
+  const emit = createAuditEmitter(audit, clock)
+  const guard = createStoreGuard('refresh store')
 
   const familyEvent = (family: RefreshFamilyRecord) => ({ familyId: family.id, userId: family.userId, sessionId: family.sessionId })
   const expiresAt = (family: RefreshFamilyRecord) => Math.min(family.idleExpiresAt, family.absoluteExpiresAt)

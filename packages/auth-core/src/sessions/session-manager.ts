@@ -1,6 +1,7 @@
-import { AuthError, isAuthError } from '../errors.js'
-import type { AuditEvent, AuditSink } from '../audit/audit-event.js'
+import type { AuditSink } from '../audit/audit-event.js'
 import { noopAuditSink } from '../audit/audit-event.js'
+import { createAuditEmitter, type AuditContext } from '../audit/audit-emitter.js'
+import { createStoreGuard } from '../lib/store-guard.js'
 import { systemClock, type Clock } from '../clock.js'
 import { randomToken, sha256, timingSafeEqual } from '../lib/crypto.js'
 import { resolveSessionManagerConfig, type SessionManagerOptions } from './session-manager-config.js'
@@ -30,11 +31,7 @@ export interface IssuedSession<Data extends SessionData = SessionData> {
 }
 
 /** Facts for audit events about who asked (all optional). */
-export interface RequestContext {
-  requestId?: string
-  ip?: string
-  userAgent?: string
-}
+export type RequestContext = AuditContext
 
 export interface SessionManager<Data extends SessionData = SessionData> {
   /** Starts a session for `userId` and returns its token (to put in a cookie) once. */
@@ -93,22 +90,8 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       })
     : () => {}
 
-  const emit = (event: Omit<AuditEvent, 'at'>, context?: RequestContext) => {
-    try {
-      audit.emit({ ...context, ...event, at: new Date(clock.now()).toISOString() })
-    } catch {
-      // An audit sink must never break authentication.
-    }
-  }
-
-  const guard = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run()
-    } catch (error) {
-      if (isAuthError(error)) throw error
-      throw new AuthError('ERR_STORE_UNAVAILABLE', `session store failed during ${operation}`, { cause: error })
-    }
-  }
+  const emit = createAuditEmitter(audit, clock)
+  const guard = createStoreGuard('session store')
 
   const toSession = (record: SessionRecord): Session<Data> => {
     const { secretHash: _secretHash, ...session } = record
