@@ -1,4 +1,5 @@
-import { hash as argon2Hash, verify as argon2Verify, type Algorithm, type Version } from '@node-rs/argon2'
+import type * as NodeArgon2 from '@node-rs/argon2'
+import type { Algorithm, Version } from '@node-rs/argon2'
 import { normalizePassword, type PasswordHasher } from '../passwords/password-hasher.js'
 import { parsePhc } from '../passwords/phc.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
@@ -32,6 +33,11 @@ const V0x13 = 1 as Version
  * const stored = await hasher.hash('correct horse battery staple')
  * ```
  */
+// Loaded on first use, so that apps hashing with scrypt from this entry need not install the
+// optional peer @node-rs/argon2 at all.
+let native: Promise<typeof NodeArgon2> | undefined
+const argon2 = () => (native ??= import('@node-rs/argon2'))
+
 export function createArgon2idHasher(params: Argon2idParams = {}): PasswordHasher {
   const input = requireObject(params, 'params')
   const memoryCost = optionalNumber(input.memoryCost, 'params.memoryCost', 19_456, { min: 8, max: 4_194_304, integer: true })
@@ -41,11 +47,11 @@ export function createArgon2idHasher(params: Argon2idParams = {}): PasswordHashe
 
   return Object.freeze({
     algorithm: 'argon2id',
-    hash: (password: string) => argon2Hash(normalizePassword(password), options),
+    hash: async (password: string) => (await argon2()).hash(normalizePassword(password), options),
     async verify(hash: string, password: string) {
       if (parsePhc(hash)?.id !== 'argon2id') return false
       try {
-        return await argon2Verify(hash, normalizePassword(password))
+        return await (await argon2()).verify(hash, normalizePassword(password))
       } catch {
         return false
       }
