@@ -1,7 +1,8 @@
 // A real @acme/auth-server app on 127.0.0.1, wired the way its README tells users to wire it.
 import { createSessionManager, MemorySessionStore, type SessionManager } from '@acme/auth-core'
 import { createScryptHasher } from '@acme/auth-core/argon2'
-import { createAuth, problemErrorHandler, requireAuth, type DirectoryUser } from '@acme/auth-server'
+import { createAuth, problemErrorHandler, requireAuth } from '@acme/auth-server'
+import { createTestUserDirectory, createTestUsers } from '@acme/auth-testing'
 import express from 'express'
 import type { AddressInfo } from 'node:net'
 
@@ -20,18 +21,12 @@ export interface TestServer {
 export async function startTestServer(): Promise<TestServer> {
   // Core's scrypt hasher at a cost that keeps tests fast (hash cost is tested in core).
   const passwords = createScryptHasher({ logN: 10 })
-  const users = new Map<string, DirectoryUser>([
-    ['alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') }],
-    ['bob@example.com', { id: 'u-bob', email: 'bob@example.com', name: 'Bob', roles: ['member'], passwordHash: await passwords.hash('bob-password') }],
-  ])
+  const { alice, bob } = await createTestUsers({ hasher: passwords })
   const sessions = createSessionManager({ store: new MemorySessionStore() })
   const auth = createAuth({
     sessions,
     passwords,
-    users: {
-      findByEmail: (email) => Promise.resolve(users.get(email) ?? null),
-      findById: (id) => Promise.resolve([...users.values()].find((user) => user.id === id) ?? null),
-    },
+    users: createTestUserDirectory([alice, bob]),
     http: { origin: appOrigin, secret },
   })
   const app = express()

@@ -2,16 +2,14 @@
 import {
   createAccessTokens,
   createAccessTokenVerifier,
-  createKeyRing,
   createRefreshFamilies,
-  MemoryKeyStore,
   MemoryRefreshStore,
   createSessionManager,
   MemorySessionStore,
   type Clock,
   type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
 import { createScryptHasher } from '@acme/auth-core/argon2'
-import { createRecordingAuditSink, trackSecrets } from '@acme/auth-testing'
+import { createRecordingAuditSink, createTestKeyRing, createTestUserDirectory, createTestUsers } from '@acme/auth-testing'
 import express, { type Express } from 'express'
 import request from 'supertest'
 import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser } from '../src/index.js'
@@ -47,8 +45,7 @@ export interface TestAppOptions {
 
 /** Key ring, access tokens and refresh families in memory, the way the README wires them. */
 export async function createTestTokens(clock?: Clock, nativeClients = false) {
-  const keyRing = createKeyRing({ store: new MemoryKeyStore(), secret: 'key-encryption-secret-for-tests-0123456789', ...(clock ? { clock } : {}) })
-  await keyRing.ready()
+  const keyRing = await createTestKeyRing(clock ? { clock } : {})
   const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin, ...(clock ? { clock } : {}) })
   const refreshFamilies = createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, audit: createRecordingAuditSink(), ...(clock ? { clock } : {}) })
   // The verifier must read the same clock as the issuer, or a moved test clock could not expire tokens.
@@ -58,23 +55,14 @@ export async function createTestTokens(clock?: Clock, nativeClients = false) {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const passwords = options.passwords ?? testHasher()
-  trackSecrets('alice-password', 'bob-password')
-  const users = new Map<string, DirectoryUser>()
-  users.set('alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') })
-  users.set('bob@example.com', { id: 'u-bob', email: 'bob@example.com', name: 'Bob', roles: ['member'], passwordHash: await passwords.hash('bob-password') })
+  const { alice, bob } = await createTestUsers({ hasher: passwords })
+  const directory = createTestUserDirectory([alice, bob])
   const store = options.store ?? new MemorySessionStore()
   const sessions = options.sessions ?? createSessionManager({ store })
   const auth = createAuth({
     sessions,
     passwords,
-    users: {
-      findByEmail: (email) => Promise.resolve(users.get(email) ?? null),
-      findById: (id) => Promise.resolve([...users.values()].find((user) => user.id === id) ?? null),
-      updatePasswordHash: (id, passwordHash) => {
-        for (const user of users.values()) if (user.id === id) user.passwordHash = passwordHash
-        return Promise.resolve()
-      },
-    },
+    users: directory,
     http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}) },
     ...(options.strategy ? { strategy: options.strategy } : {}),
     ...(options.strategy === 'token' || options.tokens || options.nativeClients
@@ -94,7 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     res.json({ ok: true })
   })
   app.use(problemErrorHandler())
-  return { app, auth, sessions, store, users, passwords }
+  return { app, auth, sessions, store, users: directory.users, passwords }
 }
 
 /**

@@ -13,3 +13,11 @@ export {
   type AuditSecretFinding,
   type RecordingAuditSink,
 } from './recording-audit-sink.js'
+export { createTestKeyRing, TEST_KEY_SECRET, type TestKeyRing, type TestKeyRingOptions } from './keys/test-key-ring.js'
+export { createTestTokens, type TestTokenClaims, type TestTokenHeader, type TestTokens, type TestTokensOptions } from './tokens/test-tokens.js'
+export { createTestUser, createTestUsers, type TestDirectoryUser, type TestUser, type TestUserCast, type TestUserOptions, type TestUserOverrides } from './users/test-user.js'
+export { createTestUserDirectory, type StoredTestUser, type TestUserDirectory } from './users/test-user-directory.js'
+export { signedInAgent, type AgentTarget, type IssuedTestSession, type SessionIssuer, type SignedInAgent, type SignedInAgentOptions } from './agent/signed-in-agent.js'
+export { createTestRateLimitStore, type TestRateLimitStore } from './stores/test-rate-limit-store.js'
+export { snapshotRefreshStore, type RefreshStoreSnapshot } from './stores/snapshot-refresh-store.js'
+export { startTestIdP, type TestIdP, type TestIdPAccount, type TestIdPClient, type TestIdPLoginOptions, type TestIdPOptions } from './idp/test-idp.js'
