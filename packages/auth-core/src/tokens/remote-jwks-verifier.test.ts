@@ -45,6 +45,14 @@ describe('createRemoteJwksVerifier', () => {
     expect(server.requests).toBe(2)
   })
 
+  it('requests that arrive while the first fetch is under way wait for it (no spurious ERR_JWKS_FETCH)', async () => {
+    const { verifier, issue, server } = setup()
+    const token = await issue()
+    const claims = await Promise.all(Array.from({ length: 10 }, () => verifier.verify(token)))
+    expect(claims.every((c) => c.sub === 'u1')).toBe(true)
+    expect(server.requests).toBe(1)
+  })
+
   it('refetches once on an unknown kid, then not again within the cooldown however many requests come', async () => {
     const { verifier, issue, forgedKid, server, clock, keyRing } = setup()
     await verifier.verify(await issue())

@@ -54,8 +54,10 @@ export class JwksCache {
     const now = this.#settings.clock.now()
     const cooledDown = now - this.#lastAttemptAt >= this.#settings.cooldownMs
     let fetchError: unknown
-    const expired = now >= this.#expiresAt
-    if ((expired && (cooledDown || !this.#lastAttemptFailed)) || (!this.#keys.has(kid) && cooledDown)) {
+    // A fetch already under way (the very first one, say) is awaited, not treated as a failure.
+    if (this.#inflight) fetchError = await this.#inflight.then(() => undefined, (error: unknown) => error ?? new Error('fetch failed'))
+    const expired = this.#settings.clock.now() >= this.#expiresAt
+    if (fetchError === undefined && ((expired && (cooledDown || !this.#lastAttemptFailed)) || (!this.#keys.has(kid) && cooledDown))) {
       fetchError = await this.#refresh().then(() => undefined, (error: unknown) => error ?? new Error('fetch failed'))
     }
     const usable = this.#settings.clock.now() < this.#expiresAt + STALE_IF_ERROR_MS
