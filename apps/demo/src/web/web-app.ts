@@ -1,0 +1,127 @@
+import type { PasswordHasher } from '@acme/auth-core'
+import { createAuth, createOAuth, problem, problemErrorHandler, ProblemError, type Auth } from '@acme/auth-server'
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express'
+import type { DemoConfig } from '../config.js'
+import { safeReturnTo, type InitialState, type PageName, type PageState } from '../shared/page-state.js'
+import { adminRoutes, webPolicies } from './admin-routes.js'
+import type { AuditLog } from './audit-log.js'
+import type { AuthStores } from './auth-stores.js'
+import type { DemoUsers } from './demo-users.js'
+import { renderPage, type ClientAssets } from './render-page.js'
+import { securityHeaders } from './security-headers.js'
+
+export interface WebAppOptions {
+  config: Pick<DemoConfig, 'appOrigin' | 'secret' | 'strategy' | 'upstreamPort' | 'upstreamAudience'>
+  stores: AuthStores
+  users: DemoUsers
+  passwords: PasswordHasher
+  audit: AuditLog
+  /** The client's files for a page (read per request in development, where Vite rebuilds them). */
+  assets: () => ClientAssets
+  /** Serves the built client (`/assets/*`). */
+  staticFiles?: RequestHandler
+  /** `GET /metrics` in the Prometheus text format. */
+  metrics?: RequestHandler
+  /** The demo OpenID Provider ("Sign in with Demo IdP", provider `demo` in routes). */
+  idp?: { issuer: string; clientId: string; clientSecret: string }
+}
+
+export interface WebApp {
+  app: Express
+  auth: Auth
+  close(): Promise<void>
+}
+
+/**
+ * The demo web app: server-rendered React pages, `/auth`, the JWKS, the BFF (`/api/*` → the
+ * upstream API with a short-lived Bearer token) and the admin API. All auth comes from the packages.
+ */
+export function createWebApp(options: WebAppOptions): WebApp {
+  const { config, stores, users, audit } = options
+  const auth = createAuth({
+    sessions: stores.sessions,
+    users,
+    passwords: options.passwords,
+    http: { origin: config.appOrigin, secret: config.secret, limiter: stores.limiter },
+    audit,
+    strategy: config.strategy,
+    tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true },
+  })
+  const bff = auth.bff({ upstream: `http://127.0.0.1:${config.upstreamPort}`, audience: config.upstreamAudience })
+
+  const idp = options.idp
+  const oauth = idp
+    ? createOAuth(auth, {
+        providers: { demo: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowInsecureRequests: true } },
+        users: {
+          // The demo IdP is first-party and asserts verified emails of the same people, so a
+          // verified email links to the seeded account. Never link on an unverified email.
+          findOrCreate: async (identity) => (identity.email !== null && identity.emailVerified ? users.findByEmail(identity.email) : null),
+        },
+        secret: config.secret,
+        http: { origin: config.appOrigin, errorPage: '/login?error=oauth' },
+      })
+    : undefined
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(securityHeaders())
+  if (options.staticFiles) app.use('/assets', options.staticFiles)
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  if (options.metrics) app.get('/metrics', options.metrics)
+
+  app.use(auth.middleware())
+  if (oauth) app.use('/auth/oauth', oauth.router())
+  app.use('/auth', auth.router())
+  app.get('/.well-known/jwks.json', auth.jwks())
+  app.use(bff)
+  app.use('/admin/api', express.json({ limit: '4kb' }), adminRoutes({ auth, stores, users, audit, origin: config.appOrigin }))
+
+  const render = async (req: Request, res: Response, page: Omit<PageState, 'strategy' | 'returnTo'> & { returnTo?: string }, status = 200) => {
+    const session = await auth.sessionPayload(req, res)
+    const state: InitialState = { session, page: { strategy: config.strategy, returnTo: '/', ...page } }
+    const nonce = (res.locals as { cspNonce: string }).cspNonce
+    // The page holds a per-user payload: never cached, by the browser or anything in between.
+    res.status(status).set('Cache-Control', 'no-store').type('html').send(renderPage(state, options.assets(), nonce))
+  }
+
+  /** A page for signed-in users; anyone else goes to the sign-in page and comes back after. */
+  const protectedPage =
+    (name: PageName, extra: (req: Request) => Partial<PageState> = () => ({})): RequestHandler =>
+    async (req, res) => {
+      if (!req.auth) return res.redirect(303, `/login?returnTo=${encodeURIComponent(safeReturnTo(req.originalUrl))}`)
+      await render(req, res, { page: name, ...extra(req) })
+    }
+
+  app.get('/login', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo)
+    if (req.auth) return res.redirect(303, returnTo)
+    await render(req, res, { page: 'login', returnTo, ...(req.query.error === undefined ? {} : { error: 'oauth' as const }) })
+  })
+  app.get('/', protectedPage('dashboard'))
+  app.get('/notes/:id', protectedPage('note', (req) => ({ noteId: String(req.params.id) })))
+  app.get('/account/sessions', protectedPage('sessions'))
+  app.get('/admin', async (req, res) => {
+    if (!req.auth) return res.redirect(303, `/login?returnTo=${encodeURIComponent('/admin')}`)
+    const decision = webPolicies.can({ id: req.auth.user.id, roles: req.auth.user.roles }, 'admin.view')
+    await render(req, res, { page: decision.allowed ? 'admin' : 'forbidden' }, decision.allowed ? 200 : 403)
+  })
+
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
+      render(req, res, { page: 'not-found' }, 404).catch(next)
+      return
+    }
+    next(new ProblemError(problem(404, 'not-found', 'Not Found')))
+  })
+  app.use((error: unknown, _req: Request, _res: Response, next: (error: unknown) => void) => {
+    // Expected failures carry a status; anything else is a bug worth a log line (never sent to the client).
+    if (!(error instanceof ProblemError) && typeof (error as { status?: unknown }).status !== 'number') console.error('[web]', error)
+    next(error)
+  })
+  app.use(problemErrorHandler())
+
+  return { app, auth, close: () => bff.close() }
+}
