@@ -36,6 +36,9 @@ export async function newDevice(browser: Browser, userAgent?: string): Promise<B
 /** Signs in through the login page with a password and waits for the dashboard. */
 export async function signIn(page: Page, origin: string, email: string, password: string): Promise<void> {
   await page.goto(`${origin}/login`)
+  // The form is enabled once React has hydrated (and, on the token strategy, once the silent
+  // resume attempt has answered); on a loaded 2-core CI machine that can take a few seconds.
+  await page.waitForSelector('button[type=submit]:not([disabled])', { timeout: 30_000 })
   await page.fill('input[name=email]', email)
   await page.fill('input[name=password]', password)
   await page.click('button[type=submit]')
