@@ -72,20 +72,14 @@ describe('createSessionManager', () => {
 
   describe('with the lookup cache', () => {
     it('serves repeat lookups from memory and drops a revoked session on every manager at once', async () => {
-      const store = new MemorySessionStore()
-      let reads = 0
-      const get = store.get.bind(store)
-      store.get = (...args) => {
-        reads++
-        return get(...args)
-      }
+      const { store, reads } = countingStore()
       const first = createSessionManager({ store, cache: { ttlSeconds: 30 } })
       const second = createSessionManager({ store, cache: { ttlSeconds: 30 } })
       const { token, session } = await first.create('u1')
       await second.validate(token)
       await second.validate(token)
       await second.validate(token)
-      expect(reads).toBe(1)
+      expect(reads()).toBe(1)
       await first.revoke(session.id)
       expect(await second.validate(token)).toBeNull()
       first.close()
@@ -93,38 +87,26 @@ describe('createSessionManager', () => {
     })
 
     it('a fresh read bypasses the cache', async () => {
-      const store = new MemorySessionStore()
-      let reads = 0
-      const get = store.get.bind(store)
-      store.get = (...args) => {
-        reads++
-        return get(...args)
-      }
+      const { store, reads } = countingStore()
       const sessions = createSessionManager({ store, cache: {} })
       const { token } = await sessions.create('u1')
       await sessions.validate(token)
       await sessions.validate(token, { fresh: true })
-      expect(reads).toBe(2)
+      expect(reads()).toBe(2)
     })
 
     it('expires cached entries after the TTL', async () => {
       const clock = createTestClock()
-      const store = new MemorySessionStore()
-      let reads = 0
-      const get = store.get.bind(store)
-      store.get = (...args) => {
-        reads++
-        return get(...args)
-      }
+      const { store, reads } = countingStore()
       const sessions = createSessionManager({ store, clock, cache: { ttlSeconds: 10 } })
       const { token } = await sessions.create('u1')
       await sessions.validate(token)
       clock.advance(9_000)
       await sessions.validate(token)
-      expect(reads).toBe(1)
+      expect(reads()).toBe(1)
       clock.advance(1_000)
       await sessions.validate(token)
-      expect(reads).toBe(2)
+      expect(reads()).toBe(2)
     })
   })
 })
@@ -151,3 +133,15 @@ describe('MemorySessionStore', () => {
     }).toThrow(TypeError)
   })
 })
+
+/** A memory store that counts its reads, to tell cache hits from store reads. */
+function countingStore() {
+  const store = new MemorySessionStore()
+  let reads = 0
+  const get = store.get.bind(store)
+  store.get = (...args) => {
+    reads++
+    return get(...args)
+  }
+  return { store, reads: () => reads }
+}

@@ -3,7 +3,7 @@ import { authQueryKeys } from '../query-keys.js'
 import type { SessionPayload } from '../session-payload.js'
 
 /**
- * The CSRF token to send now, from memory only (never from `document.cookie`): the one that came
+ * The CSRF token to send now, from memory only (never read from the page's cookies): the one that came
  * with the signed-in session, else one from `GET <basePath>/csrf`, fetched once and kept in the
  * query cache (`authQueryKeys.csrf()`), so concurrent requests share a single fetch.
  */
