@@ -9,7 +9,7 @@ import { createSessionManager } from '../src/sessions/session-manager.js'
 import { MemorySessionStore } from '../src/sessions/memory-session-store.js'
 import { RedisSessionStore } from '../src/redis/redis-session-store.js'
 
-const count = Number(process.env.BENCH_SESSIONS ?? 100_000)
+const count = Number(process.env.BENCH_SESSIONS ?? (process.env.BENCH_QUICK === '1' ? 10_000 : 100_000))
 const meta = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36', ip: '203.0.113.42' }
 
 async function createMany(create: (i: number) => Promise<unknown>) {

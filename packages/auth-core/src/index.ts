@@ -1,6 +1,6 @@
 export { AuthError, isAuthError, type AuthErrorCode } from './errors.js'
 export { systemClock, type Clock } from './clock.js'
-export { fingerprint, randomToken, sha256, timingSafeEqual } from './lib/crypto.js'
+export { timingSafeEqual } from './lib/crypto.js'
 export {
   noopAuditSink,
   type AuditEvent,
@@ -10,7 +10,14 @@ export {
 } from './audit/audit-event.js'
 export {
   MAX_SESSION_DATA_BYTES,
+  sessionAmr,
   sessionExpiresAt,
+  sessionFactors,
+  sessionRoles,
+  SESSION_AMR_KEY,
+  SESSION_FACTORS_KEY,
+  SESSION_ROLES_KEY,
+  type SessionFactor,
   type JsonValue,
   type Session,
   type SessionData,
@@ -18,12 +25,17 @@ export {
   type SessionRecord,
 } from './sessions/session.js'
 export type { SessionInvalidation, SessionPatch, SessionStore } from './sessions/session-store.js'
-export { parseSessionToken, type SessionTokenParts } from './sessions/session-token.js'
+export type { SessionInfo, SessionPayload, SessionUser } from './sessions/session-payload.js'
 export { MemorySessionStore } from './sessions/memory-session-store.js'
+export { isFreshAuthentication } from './sessions/freshness.js'
 export {
   createSessionManager,
   type IssuedSession,
   type RequestContext,
+  type SessionChanges,
+  type SessionEnd,
+  type SessionEndListener,
+  type SessionEndReason,
   type SessionManager,
   type SessionManagerOptions,
   type ValidatedSession,
@@ -67,6 +79,12 @@ export {
 } from './rate-limit/login-limiter.js'
 export { MemoryRateLimitStore, type RateLimitCounter, type RateLimitStore } from './rate-limit/rate-limit-store.js'
 export {
+  createRequestLimiter,
+  type RequestLimitDecision,
+  type RequestLimiter,
+  type RequestLimiterOptions,
+} from './rate-limit/request-limiter.js'
+export {
   createOneTimeTokens,
   type IssuedOneTimeToken,
   type OneTimeTokenPurpose,
@@ -75,6 +93,7 @@ export {
 } from './one-time-tokens/one-time-tokens.js'
 export {
   MemoryOneTimeTokenStore,
+  type MemoryOneTimeTokenStoreOptions,
   type OneTimeTokenRecord,
   type OneTimeTokenStore,
 } from './one-time-tokens/one-time-token-store.js'
@@ -84,6 +103,8 @@ export {
   type PasswordResetOptions,
   type PasswordResetRevokers,
 } from './one-time-tokens/password-reset.js'
+export { createOutboxMailer, type MailMessage, type Mailer, type OutboxMailer, type OutboxMessage } from './mail/mailer.js'
+export { defaultMailTemplates, type MailContext, type MailTemplates } from './mail/mail-templates.js'
 export {
   definePolicies,
   hasRole,
@@ -104,9 +125,19 @@ export {
   AUTH_METRIC_NAMES,
   createAuthMetrics,
   type AuthMetrics,
+  type MailKind,
+  type AccountFlow,
+  type CsrfCheck,
+  type MfaMethod,
+  type MfaOutcome,
+  type RateLimitName,
   type RefreshOutcome,
   type RevocationKind,
+  type RevocationListenerStore,
+  type RevocationReason,
   type SignInOutcome,
+  type StoreName,
+  type UpstreamOutcome,
 } from './metrics/auth-metrics.js'
 export {
   SIGNING_ALGORITHMS,
@@ -138,6 +169,7 @@ export {
 export {
   createAccessTokenVerifier,
   type AccessTokenVerifier,
+  type AccessTokenVerifierCacheOptions,
   type AccessTokenVerifierOptions,
 } from './tokens/access-token-verifier.js'
 export {
@@ -156,10 +188,36 @@ export type {
   RotateRequest,
 } from './refresh/refresh-store.js'
 export { MemoryRefreshStore } from './refresh/memory-refresh-store.js'
-export { parseRefreshToken, type RefreshTokenParts } from './refresh/refresh-token.js'
 export type { RefreshedTokens } from './refresh/successor-seal.js'
 export {
   createRefreshFamilies,
   type RefreshFamilies,
   type RefreshFamiliesOptions,
+  type RefreshTokenOwner,
 } from './refresh/refresh-families.js'
+export type {
+  CompletedFactor,
+  PasskeyRecord,
+  PasskeyUse,
+  PendingMfaRecord,
+  SecondFactorStore,
+  TotpFactorRecord,
+} from './factors/second-factor-store.js'
+export { MemorySecondFactorStore } from './factors/memory-second-factor-store.js'
+export type { FactorCheck, FactorFailureReason, SecondFactorMethod } from './factors/factor-check.js'
+export { createFactorLimiter, type FactorLimitDecision, type FactorLimiter, type FactorLimiterOptions } from './factors/factor-limiter.js'
+export { createTotp, TOTP_PERIOD_SECONDS, type Totp, type TotpEnrollment, type TotpOptions } from './factors/totp.js'
+export { createRecoveryCodes, RECOVERY_CODE_COUNT, type RecoveryCodes, type RecoveryCodesOptions } from './factors/recovery-codes.js'
+export { firstFactorLevel, type AuthMethodReference, type FirstFactor } from './factors/auth-methods.js'
+export {
+  createMfaGate,
+  MFA_PENDING_MAX_ATTEMPTS,
+  MFA_PENDING_TTL_SECONDS,
+  type MfaChallengeContext,
+  type MfaGate,
+  type MfaGateDecision,
+  type MfaGateOptions,
+  type MfaSessionMeta,
+  type MfaVerification,
+  type MfaVerifyFailureReason,
+} from './factors/mfa-gate.js'

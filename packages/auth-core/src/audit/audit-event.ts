@@ -10,6 +10,8 @@ export type AuditEventType =
   | 'SESSION_ROTATED'
   | 'SESSION_REVOKED'
   | 'SESSIONS_REVOKED_ALL'
+  /** A user's roles changed: their sessions and refresh families now carry the new ones. */
+  | 'ROLES_UPDATED'
   | 'REFRESH_ROTATED'
   | 'REFRESH_TOKEN_REUSE'
   | 'REFRESH_FAMILY_REVOKED'
@@ -18,10 +20,38 @@ export type AuditEventType =
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET_REQUESTED'
   | 'PASSWORD_RESET_COMPLETED'
+  /** A new account (`POST /signup`); a sign-up for a taken address is not an account and is not recorded as one. */
+  | 'ACCOUNT_CREATED'
+  /** A verification link was issued and handed to the mailer. */
+  | 'EMAIL_VERIFICATION_SENT'
+  /** A verification link was used (success) or refused (failure: bad, used or expired). */
+  | 'EMAIL_VERIFIED'
+  /** A sign-in method was unlinked from an account (`data.provider`). */
+  | 'ACCOUNT_UNLINKED'
+  /** The account was deleted, with its sessions, refresh families and one-time tokens. */
+  | 'ACCOUNT_DELETED'
+  /** An email change was asked for (a link or code mailed to the new address; never the address itself in the event). */
+  | 'EMAIL_CHANGE_REQUESTED'
+  /** The new address was confirmed and the account moved to it (failure: taken meanwhile). */
+  | 'EMAIL_CHANGED'
   | 'AUTHZ_DENIED'
   /** Only when a policy hook is asked to record grants too (`auditPolicyDecisions({ allowed: true })`). */
   | 'AUTHZ_ALLOWED'
   | 'RATE_LIMITED'
+  /** A second factor was enrolled (`data.method`: `totp`, `passkey`). */
+  | 'MFA_ENROLLED'
+  /** A second factor was removed (`data.method`). */
+  | 'MFA_REMOVED'
+  /** A sign-in with a factor enrolled now waits for the second factor (`data.methods`). */
+  | 'MFA_CHALLENGED'
+  /** A second-factor code or assertion was accepted (`data.method`). */
+  | 'MFA_VERIFIED'
+  /** A second-factor answer was refused (`reason`: `invalid`, `replayed`, `rate_limited`, …; `data.method`). */
+  | 'MFA_FAILED'
+  /** A recovery code was used up (`data.remaining`): worth a mail to the user. */
+  | 'RECOVERY_CODE_USED'
+  /** New recovery codes replaced the old ones. */
+  | 'RECOVERY_CODES_GENERATED'
 
 /**
  * One audit event. It never holds a secret: a token appears only as `tokenFingerprint`

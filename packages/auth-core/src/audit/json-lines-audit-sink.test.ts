@@ -37,4 +37,28 @@ describe('createJsonLinesAuditSink', () => {
     expect(() => sink.emit({ type: 'LOGOUT', at: '2030-01-01T00:00:00.000Z', outcome: 'success' })).not.toThrow()
     expect(() => createJsonLinesAuditSink({} as never)).toThrow(/options\.write/)
   })
+
+  it('leaves out the IP, shortens session and family ids to fingerprints and masks email addresses; redact: false writes the event whole', () => {
+    const event: AuditEvent = {
+      type: 'LOGIN_SUCCEEDED', at: '2030-01-01T00:00:00.000Z', outcome: 'success', userId: 'u1', requestId: 'r1',
+      ip: '203.0.113.42', sessionId: 'Wx-xhiaiYBiC5VtujTAwZ4Qk', familyId: 'fam0123456789abcdef',
+      data: { to: 'alice@example.com', note: 'sent to Bob.Lee@mail.example.org today' },
+    }
+    const lines: string[] = []
+    createJsonLinesAuditSink({ write: (line) => lines.push(line) }).emit(event)
+    const line = lines[0]!
+    expect(line).not.toContain('203.0.113.42')
+    expect(line).not.toContain('Wx-xhiaiYBiC5VtujTAwZ4Qk')
+    expect(line).not.toMatch(/alice@example\.com|Bob\.Lee@/)
+    expect(JSON.parse(line)).toMatchObject({
+      requestId: 'r1',
+      session: 'Wx-xhiai',
+      family: 'fam01234',
+      data: { to: 'a…@example.com', note: 'sent to B…@mail.example.org today' },
+    })
+    const whole: string[] = []
+    createJsonLinesAuditSink({ write: (l) => whole.push(l), redact: false }).emit(event)
+    expect(JSON.parse(whole[0]!)).toMatchObject({ ip: '203.0.113.42', sessionId: 'Wx-xhiaiYBiC5VtujTAwZ4Qk' })
+  })
+
 })

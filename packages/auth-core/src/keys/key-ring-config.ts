@@ -1,13 +1,15 @@
 import type { AuditSink } from '../audit/audit-event.js'
 import type { Clock } from '../clock.js'
 import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
-import { MIN_SECRET_LENGTH } from './key-encryption.js'
+import { resolveSecrets } from './secret-envelope.js'
 import type { KeyStore } from './key-store.js'
 import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './signing-key.js'
 
 const day = 86_400
 /** The longest access-token lifetime core allows (15 min) plus the default clock skew (30 s). */
 const MAX_ACCESS_LIFETIME_SECONDS = 900
+/** The longest `refreshSeconds`: half of the 60 s bound on a compromised key's afterlife. */
+export const MAX_REFRESH_SECONDS = 30
 const CLOCK_SKEW_SECONDS = 30
 /** 2 × max access-token lifetime + clock skew: a retired key outlives every token it signed. */
 export const MIN_RETAIN_SECONDS = 2 * MAX_ACCESS_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
@@ -37,7 +39,12 @@ export interface KeyRingOptions {
     promoteDelaySeconds?: number
     /** A retired key stays published this long; at least 1830 (2 × 15 min + 30 s). @default 1830 */
     retainSeconds?: number
-    /** How long an instance trusts its copy of the ring before reading the store again. @default 30 */
+    /**
+     * How long an instance trusts its copy of the ring before reading the store again (one read of
+     * the ring record). It bounds how long a key removed by `rotate({ compromised: true })` on another
+     * instance keeps verifying here; at most 30, so that with a remote verifier's capped cache
+     * (≤ 30 s) a removed key stops verifying everywhere within 60 s. @default 15
+     */
     refreshSeconds?: number
   }
 }
@@ -58,16 +65,7 @@ export interface KeyRingConfig {
 export function resolveKeyRingConfig(options: KeyRingOptions): Readonly<KeyRingConfig> {
   const input = requireObject(options, 'options')
   const store = requireMethods<KeyStore>(input.store, 'options.store', ['load', 'compareAndSet', 'acquireLock', 'releaseLock'])
-  const secrets = typeof input.secret === 'string' ? [input.secret] : input.secret
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new TypeError(`options.secret is required: a key-encryption secret of at least ${MIN_SECRET_LENGTH} characters (or a non-empty list of them)`)
-  }
-  secrets.forEach((secret: unknown, index) => {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-      const path = typeof input.secret === 'string' ? 'options.secret' : `options.secret[${index}]`
-      throw new TypeError(`${path} must be a string of at least ${MIN_SECRET_LENGTH} characters`)
-    }
-  })
+  const secrets = resolveSecrets(input.secret, 'options.secret')
   const alg = input.alg ?? 'EdDSA'
   if (!isSigningAlgorithm(alg)) throw new TypeError(`options.alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`)
   const clock = input.clock === undefined ? undefined : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
@@ -77,7 +75,7 @@ export function resolveKeyRingConfig(options: KeyRingOptions): Readonly<KeyRingC
   const jwksMaxAgeSeconds = optionalNumber(rotation.jwksMaxAgeSeconds, 'options.rotation.jwksMaxAgeSeconds', 300, { min: 0, max: day, integer: true })
   const promoteDelaySeconds = optionalNumber(rotation.promoteDelaySeconds, 'options.rotation.promoteDelaySeconds', 2 * jwksMaxAgeSeconds, { min: jwksMaxAgeSeconds, max: 7 * day })
   const retainSeconds = optionalNumber(rotation.retainSeconds, 'options.rotation.retainSeconds', MIN_RETAIN_SECONDS, { min: MIN_RETAIN_SECONDS, max: 90 * day })
-  const refreshSeconds = optionalNumber(rotation.refreshSeconds, 'options.rotation.refreshSeconds', 30, { min: 0, max: 300 })
+  const refreshSeconds = optionalNumber(rotation.refreshSeconds, 'options.rotation.refreshSeconds', 15, { min: 0, max: MAX_REFRESH_SECONDS })
   if (intervalSeconds > 0 && intervalSeconds <= promoteDelaySeconds) {
     throw new TypeError('options.rotation.intervalSeconds must be longer than options.rotation.promoteDelaySeconds (or 0)')
   }

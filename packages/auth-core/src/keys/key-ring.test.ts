@@ -78,6 +78,15 @@ describe('createKeyRing', () => {
     expect(decodeProtectedHeader(await issue()).kid).toBe(next.kid)
     expect((await keyRing.list()).map((key) => key.status)).toEqual(['retired', 'active'])
     expect(events.filter((event) => event.type === 'KEY_ROTATED')).toHaveLength(2)
+    expect(events.filter((event) => event.type === 'KEY_ROTATED').map((event) => event.data?.trigger)).toEqual(['bootstrap', 'manual'])
+  })
+
+  it('records who asked for a rotation (trigger cli) and refuses an unknown trigger', async () => {
+    const { keyRing, events } = setup()
+    await keyRing.ready()
+    await expect(keyRing.rotate({ trigger: 'cron' as 'cli' })).rejects.toThrow(TypeError)
+    const fresh = await keyRing.rotate({ compromised: true, trigger: 'cli' })
+    expect(events.filter((event) => event.type === 'KEY_ROTATED').at(-1)!.data).toMatchObject({ kid: fresh.kid, trigger: 'cli', compromised: true })
   })
 
   it('verifies a token signed by a retired key until the key is removed, then fails with ERR_JWKS_NO_MATCHING_KEY', async () => {
@@ -107,6 +116,26 @@ describe('createKeyRing', () => {
     expect(await codeOf(verifier.verify(before))).toBe('ERR_JWKS_NO_MATCHING_KEY')
     expect((await keyRing.jwks()).keys).toHaveLength(1)
     expect(events.find((event) => event.type === 'KEY_REMOVED')).toMatchObject({ reason: 'compromised' })
+  })
+
+  it('a second instance stops verifying a compromised key within refreshSeconds (15 s by default, 30 s at most)', async () => {
+    const clock = createTestClock()
+    const store = new MemoryKeyStore({ clock })
+    const ring = (rotation?: { refreshSeconds: number }) => createKeyRing({ store, secret, clock, ...(rotation ? { rotation } : {}) })
+    const a = ring()
+    const tokens = createAccessTokens({ keyRing: a, issuer: 'https://app.test', audience: 'api', clock })
+    const before = (await tokens.issue({ sub: 'u1', sid: 's1', roles: [] })).token
+    const verifierOf = (keyRing: ReturnType<typeof ring>) => createAccessTokenVerifier({ keyRing, issuer: 'https://app.test', audience: 'api', clock })
+    const b = verifierOf(ring())
+    const slowest = verifierOf(ring({ refreshSeconds: 30 }))
+    await expect(b.verify(before)).resolves.toMatchObject({ sub: 'u1' }) // both hold the ring now
+    await expect(slowest.verify(before)).resolves.toMatchObject({ sub: 'u1' })
+    await a.rotate({ compromised: true })
+    clock.advance(15_000)
+    expect(await codeOf(b.verify(before))).toBe('ERR_JWKS_NO_MATCHING_KEY')
+    clock.advance(15_000)
+    expect(await codeOf(slowest.verify(before))).toBe('ERR_JWKS_NO_MATCHING_KEY')
+    expect(() => ring({ refreshSeconds: 31 })).toThrow(/options\.rotation\.refreshSeconds/)
   })
 
   it('rotates on schedule exactly once across rings sharing a store, then removes the retired key', async () => {

@@ -17,6 +17,7 @@ import {
   type StoredSigningKey,
 } from './signing-key.js'
 import { withStoreLock } from './lib/store-lock.js'
+import { createAuthMetrics } from '../metrics/auth-metrics.js'
 
 export type { KeyRingOptions } from './key-ring-config.js'
 
@@ -44,6 +45,12 @@ export interface RotateKeyOptions {
    * @default false
    */
   compromised?: boolean
+  /**
+   * Who asked, as the `KEY_ROTATED` event's `data.trigger` records it: `manual` (the app), `cli`
+   * (the operator CLI).
+   * @default 'manual'
+   */
+  trigger?: 'manual' | 'cli'
 }
 
 /** The signing-key ring of one instance over a shared key store; see {@link createKeyRing}. */
@@ -98,6 +105,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const { store } = config
   const clock = config.clock ?? systemClock
   const audit = config.audit ?? noopAuditSink
+  const keyMetrics = createAuthMetrics()
   const encryption = createKeyEncryption(config.secrets)
   const privateKeys = new Map<string, Promise<CryptoKey>>()
   const publicKeys = new Map<string, Promise<CryptoKey>>()
@@ -141,7 +149,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
 
   const commitRotation = async (
     state: KeyRingState,
-    how: { compromised: boolean; trigger: 'bootstrap' | 'manual' | 'scheduled' },
+    how: { compromised: boolean; trigger: 'bootstrap' | 'manual' | 'scheduled' | 'cli' },
   ): Promise<StoredSigningKey> => {
     const now = clock.now()
     const previous = activeKeyAt(state.keys, now)
@@ -155,6 +163,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       throw new AuthError('ERR_STORE_UNAVAILABLE', 'the key ring changed during rotation (lock expired?); try again')
     }
     await reload()
+    keyMetrics.keyRotation(how.compromised ? 'compromised' : 'scheduled')
     emit({
       type: 'KEY_ROTATED',
       data: { kid: fresh.kid, alg: fresh.alg, previousKid: previous?.kid ?? null, activatesAt: new Date(fresh.activatesAt).toISOString(), compromised: how.compromised, trigger: how.trigger },
@@ -234,10 +243,12 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     },
     async rotate(rotateOptions = {}) {
       const compromised = rotateOptions.compromised === true
+      const trigger = rotateOptions.trigger ?? 'manual'
+      if (trigger !== 'manual' && trigger !== 'cli') throw new TypeError("options.trigger must be 'manual' or 'cli'")
       return withStoreLock(store, LOCK, LOCK_TTL_MS, 'wait', async () => {
         const state = await reload()
         const pending = compromised ? undefined : pendingKeyAt(state.keys, clock.now())
-        const key = pending ?? (await commitRotation(state, { compromised, trigger: 'manual' }))
+        const key = pending ?? (await commitRotation(state, { compromised, trigger }))
         return info(key, clock.now())
       })
     },

@@ -22,6 +22,14 @@ export async function sha256(text: string): Promise<string> {
   return sha256WebCrypto(text)
 }
 
+/**
+ * {@link sha256} without the promise where the runtime hashes synchronously (Node, Bun, Deno), or
+ * `undefined` where only Web Crypto exists: the per-request path skips a microtask with it.
+ */
+export function sha256Now(text: string): string | undefined {
+  return nodeHashing?.createHash('sha256').update(text).digest('base64url')
+}
+
 /** The Web Crypto path of {@link sha256}, used where no Node-compatible built-in exists. */
 export async function sha256WebCrypto(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', utf8(text))

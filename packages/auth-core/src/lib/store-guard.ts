@@ -1,16 +1,39 @@
 import { AuthError, isAuthError } from '../errors.js'
+import type { AuthMetrics, StoreName } from '../metrics/auth-metrics.js'
 
 /**
  * Runs a store operation; any failure that is not already an AuthError becomes
- * `ERR_STORE_UNAVAILABLE`, so callers fail closed with one typed error (503 at the server).
+ * `ERR_STORE_UNAVAILABLE`, so callers fail closed with one typed error (503 at the server). With
+ * `metrics`, each operation's latency is recorded by store and outcome (an AuthError the store
+ * itself raised, such as a lost compare-and-set, is a store answer: `ok`).
  */
-export function createStoreGuard(storeName: string) {
+export function createStoreGuard(storeName: string, metered?: { store: StoreName; metrics: AuthMetrics }) {
   return async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    const started = metered ? performance.now() : 0
     try {
-      return await run()
+      const result = await run()
+      metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
+      return result
     } catch (error) {
-      if (isAuthError(error)) throw error
+      const answered = isAuthError(error)
+      metered?.metrics.storeOperation(metered.store, answered ? 'ok' : 'error', performance.now() - started)
+      if (answered) throw error
       throw new AuthError('ERR_STORE_UNAVAILABLE', `${storeName} failed during ${operation}`, { cause: error })
     }
   }
+}
+
+/**
+ * The store with every method run through {@link createStoreGuard}: whatever a custom
+ * implementation throws reaches the caller as `ERR_STORE_UNAVAILABLE` (fail closed, 503).
+ */
+export function guardStore<Store extends object>(store: Store, storeName: string): Store {
+  const guard = createStoreGuard(storeName)
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => guard(String(property), () => Promise.resolve(value.apply(target, args)))
+    },
+  })
 }

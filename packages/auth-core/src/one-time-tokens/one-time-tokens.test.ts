@@ -64,6 +64,19 @@ describe.each(backends)('createOneTimeTokens on %s', (_name, make) => {
     expect(await tokens.consume(c.token, 'password_reset')).not.toBeNull()
   })
 
+  it('revokeAllForUser deletes every token of the user, of every purpose, and no one else’s', async () => {
+    const { store } = make()
+    const tokens = createOneTimeTokens({ store, clock: createTestClock() })
+    const a = await tokens.issue('user-5', 'password_reset')
+    const b = await tokens.issue('user-5', 'email_verification', { ttlSeconds: 86_400 })
+    const other = await tokens.issue('user-6', 'password_reset')
+    expect(await tokens.revokeAllForUser('user-5')).toBe(2)
+    expect(await tokens.consume(a.token, 'password_reset')).toBeNull()
+    expect(await tokens.consume(b.token, 'email_verification')).toBeNull()
+    expect(await tokens.consume(other.token, 'password_reset')).not.toBeNull()
+    expect(await tokens.revokeAllForUser('user-5')).toBe(0)
+  })
+
   it('a wrong secret for a real id neither succeeds nor burns the token', async () => {
     const { store } = make()
     const tokens = createOneTimeTokens({ store, clock: createTestClock() })
@@ -76,6 +89,15 @@ describe.each(backends)('createOneTimeTokens on %s', (_name, make) => {
   })
 })
 
+describe('revokeAllForUser', () => {
+  it('answers null when the store cannot delete by user', async () => {
+    const { consumeOne, save } = new MemoryOneTimeTokenStore()
+    const store = new MemoryOneTimeTokenStore()
+    const tokens = createOneTimeTokens({ store: { save: save.bind(store), consumeOne: consumeOne.bind(store) } })
+    expect(await tokens.revokeAllForUser('user-7')).toBeNull()
+  })
+})
+
 describe('createOneTimeTokens options', () => {
   it('throws TypeErrors naming the option', async () => {
     expect(() => createOneTimeTokens({ store: {} as never })).toThrow(/options\.store\.save/)
@@ -83,5 +105,24 @@ describe('createOneTimeTokens options', () => {
     const tokens = createOneTimeTokens({ store: new MemoryOneTimeTokenStore() })
     await expect(tokens.issue('', 'password_reset')).rejects.toThrow(/userId/)
     await expect(tokens.issue('u', 'Has Spaces')).rejects.toThrow(/purpose/)
+  })
+})
+
+describe('MemoryOneTimeTokenStore with maxRecords', () => {
+  it('holds at most maxRecords: the oldest tokens are evicted first, the newest keep working', async () => {
+    const clock = createTestClock()
+    const store = new MemoryOneTimeTokenStore({ maxRecords: 3 })
+    const tokens = createOneTimeTokens({ store, clock })
+    const issued = []
+    for (let i = 0; i < 5; i++) issued.push(await tokens.issue(`user-${i}`, 'email_verification'))
+    expect(store.size).toBe(3)
+    expect(await tokens.consume(issued[0]!.token, 'email_verification')).toBeNull()
+    expect(await tokens.consume(issued[1]!.token, 'email_verification')).toBeNull()
+    for (let i = 2; i < 5; i++) expect(await tokens.consume(issued[i]!.token, 'email_verification')).toMatchObject({ userId: `user-${i}` })
+  })
+
+  it('refuses a maxRecords that is not a positive integer', () => {
+    expect(() => new MemoryOneTimeTokenStore({ maxRecords: 0 })).toThrow(/maxRecords/)
+    expect(() => new MemoryOneTimeTokenStore({ maxRecords: 1.5 })).toThrow(/maxRecords/)
   })
 })

@@ -32,6 +32,11 @@ export interface OneTimeTokens {
    * for anything else (malformed, unknown, wrong purpose, expired, already used).
    */
   consume(token: unknown, purpose: OneTimeTokenPurpose): Promise<{ userId: string; id: string } | null>
+  /**
+   * Deletes every token of `userId`, of every purpose (account deletion). `null` when the store
+   * cannot (it has no `deleteAllForUser`): those tokens then die with the user, or expire.
+   */
+  revokeAllForUser(userId: string): Promise<number | null>
 }
 
 const SECRET_BYTES = 32
@@ -81,6 +86,10 @@ export function createOneTimeTokens(options: OneTimeTokensOptions): OneTimeToken
       if (!match || decodeBase64Url(match[2]!)?.length !== SECRET_BYTES) return null
       const record = await store.consumeOne(match[1]!, { secretHash: await sha256(match[2]!), purpose }, clock.now())
       return record === null ? null : { userId: record.userId, id: record.id }
+    },
+    async revokeAllForUser(userId: string) {
+      if (typeof userId !== 'string' || userId === '') throw new TypeError('userId must be a non-empty string')
+      return typeof store.deleteAllForUser === 'function' ? store.deleteAllForUser(userId) : null
     },
   })
 }

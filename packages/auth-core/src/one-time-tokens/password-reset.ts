@@ -6,12 +6,14 @@ import { fingerprint } from '../lib/crypto.js'
 import { requireMethods, requireObject } from '../lib/options.js'
 import type { PasswordHasher } from '../passwords/password-hasher.js'
 import { createPasswordPolicy, type PasswordPolicy } from '../passwords/password-policy.js'
-import type { RequestContext } from '../sessions/session-manager.js'
+import type { RefreshFamilies } from '../refresh/refresh-families.js'
+import type { RequestContext, SessionManager } from '../sessions/session-manager.js'
 import type { IssuedOneTimeToken, OneTimeTokens } from './one-time-tokens.js'
 
 /**
- * What ends a user's other sign-ins after a reset. Sessions and refresh families are other modules;
- * pass e.g. `(id) => sessions.revokeAllForUser(id)`. `false` keeps them (not recommended).
+ * Custom ways to end a user's other sign-ins after a reset, instead of (or besides) `sessions` and
+ * `refreshFamilies`: a function given here wins over the matching option. `false` keeps every
+ * sign-in (not recommended: whoever knew the old password keeps access).
  */
 export type PasswordResetRevokers =
   | false
@@ -25,7 +27,18 @@ export interface PasswordResetOptions {
   tokens: OneTimeTokens
   /** How new passwords are checked, hashed and stored. `policy` @default createPasswordPolicy() */
   passwords: { hasher: PasswordHasher; policy?: PasswordPolicy; save(userId: string, passwordHash: string): Promise<void> }
-  /** @default {} (nothing to revoke) */
+  /**
+   * Every session of the user ends after a reset (`revokeAllForUser`). Required unless
+   * `revokers.revokeSessionsForUser` is given or `revokers` is `false`.
+   */
+  sessions?: Pick<SessionManager, 'revokeAllForUser'>
+  /**
+   * Every refresh-token family of the user ends after a reset. Required unless
+   * `revokers.revokeRefreshFamiliesForUser` is given or `revokers` is `false`; pass `false` when the
+   * app issues no refresh tokens.
+   */
+  refreshFamilies?: Pick<RefreshFamilies, 'revokeAllForUser'> | false
+  /** @default revoke through `sessions` and `refreshFamilies` */
   revokers?: PasswordResetRevokers
   /** @default noopAuditSink */
   audit?: AuditSink
@@ -54,7 +67,8 @@ export interface PasswordReset {
  * const reset = createPasswordReset({
  *   tokens: createOneTimeTokens({ store: new MemoryOneTimeTokenStore() }),
  *   passwords: { hasher: createPasswordHasher(), save: (id, hash) => db.setPasswordHash(id, hash) },
- *   revokers: { revokeSessionsForUser: (id) => sessions.revokeAllForUser(id) },
+ *   sessions, // every session of the user ends
+ *   refreshFamilies, // and every refresh-token family (false when the app issues none)
  * })
  * const { token } = await reset.request(user.id)   // email a link with the token
  * await reset.complete(token, 'a new long passphrase') // { userId }
@@ -71,13 +85,7 @@ export function createPasswordReset(options: PasswordResetOptions): PasswordRese
     passwords.policy === undefined
       ? createPasswordPolicy()
       : requireMethods<PasswordPolicy>(passwords.policy, 'options.passwords.policy', ['check', 'assert'])
-  const revokers = input.revokers === undefined || input.revokers === false ? {} : requireObject(input.revokers, 'options.revokers')
-  for (const name of ['revokeSessionsForUser', 'revokeRefreshFamiliesForUser']) {
-    if (revokers[name] !== undefined && typeof revokers[name] !== 'function') {
-      throw new TypeError(`options.revokers.${name} must be a function`)
-    }
-  }
-  const { revokeSessionsForUser, revokeRefreshFamiliesForUser } = revokers as Exclude<PasswordResetRevokers, false>
+  const { revokeSessionsForUser, revokeRefreshFamiliesForUser } = resolveRevokers(input)
   const audit = input.audit === undefined ? noopAuditSink : requireMethods<AuditSink>(input.audit, 'options.audit', ['emit'])
   const clock = input.clock === undefined ? systemClock : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
 
@@ -111,7 +119,7 @@ export function createPasswordReset(options: PasswordResetOptions): PasswordRese
       const { userId } = consumed
       await save(userId, await hasher.hash(checked.password))
       // Whoever knew the old password (the reason for many resets) must lose access now.
-      await Promise.all([revokeSessionsForUser?.(userId), revokeRefreshFamiliesForUser?.(userId)])
+      await Promise.all([revokeSessionsForUser?.(userId, context), revokeRefreshFamiliesForUser?.(userId, context)])
       emit(
         {
           type: 'PASSWORD_RESET_COMPLETED',
@@ -128,4 +136,41 @@ export function createPasswordReset(options: PasswordResetOptions): PasswordRese
       return { userId }
     },
   })
+}
+
+type Revoker = (userId: string, context?: RequestContext) => Promise<unknown>
+
+/**
+ * Fail closed: each kind of sign-in is revoked unless the caller said, explicitly, that there is
+ * nothing to revoke (`revokers: false`, `refreshFamilies: false`).
+ */
+function resolveRevokers(input: Record<string, unknown>): { revokeSessionsForUser?: Revoker; revokeRefreshFamiliesForUser?: Revoker } {
+  if (input.revokers === false) return {}
+  const custom = input.revokers === undefined ? {} : requireObject(input.revokers, 'options.revokers')
+  for (const name of ['revokeSessionsForUser', 'revokeRefreshFamiliesForUser']) {
+    if (custom[name] !== undefined && typeof custom[name] !== 'function') {
+      throw new TypeError(`options.revokers.${name} must be a function`)
+    }
+  }
+  const customSessions = custom.revokeSessionsForUser as Revoker | undefined
+  const customFamilies = custom.revokeRefreshFamiliesForUser as Revoker | undefined
+
+  let revokeSessionsForUser = customSessions
+  if (!revokeSessionsForUser) {
+    if (input.sessions === undefined) {
+      throw new TypeError('options.sessions is required: a password reset ends every session of the user (revokers: false keeps them, not recommended)')
+    }
+    const sessions = requireMethods<Pick<SessionManager, 'revokeAllForUser'>>(input.sessions, 'options.sessions', ['revokeAllForUser'])
+    revokeSessionsForUser = (userId, context) => sessions.revokeAllForUser(userId, { reason: 'password_reset' }, context)
+  }
+
+  let revokeRefreshFamiliesForUser = customFamilies
+  if (!revokeRefreshFamiliesForUser && input.refreshFamilies !== false) {
+    if (input.refreshFamilies === undefined) {
+      throw new TypeError('options.refreshFamilies is required: a password reset ends every refresh-token family of the user (false when the app issues no refresh tokens)')
+    }
+    const families = requireMethods<Pick<RefreshFamilies, 'revokeAllForUser'>>(input.refreshFamilies, 'options.refreshFamilies', ['revokeAllForUser'])
+    revokeRefreshFamiliesForUser = (userId, context) => families.revokeAllForUser(userId, context)
+  }
+  return { revokeSessionsForUser, ...(revokeRefreshFamiliesForUser && { revokeRefreshFamiliesForUser }) }
 }

@@ -53,16 +53,17 @@ describe('createPasswordSignIn', () => {
     expect(JSON.stringify(audit.events)).not.toContain('mallory')
   })
 
-  it('stops at the account limit with Retry-After, audits `locked`, and a success clears the counter', async () => {
+  it('stops at the IP + account limit with Retry-After, audits `rate_limited`, and a success clears the counter', async () => {
     const { signIn, audit, clock } = await setup()
+    const from = { ip: '203.0.113.9' }
     const wrong = { login: 'alice@example.com', password: 'not alices password' }
-    for (let i = 0; i < 5; i++) expect((await signIn.signIn(wrong)).ok).toBe(false)
-    const delayed = await signIn.signIn(wrong)
-    expect(delayed).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 1 })
-    clock.advance(1000)
-    expect(await signIn.signIn({ login: 'alice@example.com', password })).toMatchObject({ ok: true })
-    // Cleared: five more free attempts.
-    for (let i = 0; i < 5; i++) expect(await signIn.signIn(wrong)).toEqual({ ok: false, reason: 'bad_password' })
+    for (let i = 0; i < 10; i++) expect((await signIn.signIn(wrong, from)).ok).toBe(false)
+    const refused = await signIn.signIn({ login: 'alice@example.com', password }, from)
+    expect(refused).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 900 })
+    clock.advance(900_000)
+    expect(await signIn.signIn({ login: 'alice@example.com', password }, from)).toMatchObject({ ok: true })
+    // Cleared: ten more attempts before the block.
+    for (let i = 0; i < 10; i++) expect(await signIn.signIn(wrong, from)).toEqual({ ok: false, reason: 'bad_password' })
     expect(audit.ofType('LOGIN_FAILED').map((e) => e.reason)).toContain('rate_limited')
   })
 })

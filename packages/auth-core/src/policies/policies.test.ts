@@ -1,6 +1,7 @@
 import { createTestClock } from '@acme/auth-testing'
 import { describe, expect, it } from 'vitest'
 import { createRecordingAuditSink } from '@acme/auth-testing'
+import { AuthError, isAuthError } from '../errors.js'
 import { definePolicies, hasRole, PolicyDeniedError, type PolicyDecisionRecord } from './policies.js'
 import { auditPolicyDecisions } from './policy-audit.js'
 
@@ -66,6 +67,19 @@ describe('definePolicies', () => {
     policies.can(alice, 'admin.view', alicesNote)
     expect(() => policies.assert(bob, 'note.update', alicesNote)).toThrow(PolicyDeniedError)
     expect(() => policies.assert(alice, 'note.update', alicesNote)).not.toThrow()
+  })
+
+  it('throws a denial as an AuthError with code ERR_POLICY_DENIED, the action and the decision', () => {
+    const policies = makePolicies()
+    let thrown: unknown
+    try {
+      policies.assert(bob, 'note.update', alicesNote)
+    } catch (error) {
+      thrown = error
+    }
+    expect(isAuthError(thrown, 'ERR_POLICY_DENIED')).toBe(true)
+    expect(thrown).toBeInstanceOf(AuthError)
+    expect(thrown).toMatchObject({ name: 'PolicyDeniedError', action: 'note.update', decision: { allowed: false } })
   })
 
   it('sends every decision to the hook: who, action, resource id, outcome, reason', () => {

@@ -1,3 +1,5 @@
+import { AuthError } from '../errors.js'
+
 /** Who asks. Coarse roles (admin, member, …) ride on the subject; fine rules live in policies. */
 export interface PolicySubject {
   id: string
@@ -68,14 +70,26 @@ export interface DefinePoliciesOptions {
   resourceId?: (resource: unknown) => string | undefined
 }
 
-/** Thrown by {@link Policies.assert} when a decision denies. */
-export class PolicyDeniedError extends Error {
+/**
+ * Thrown by {@link Policies.assert} when a decision denies: an {@link AuthError} with code
+ * `'ERR_POLICY_DENIED'` (answered 403 by the server), carrying the action and the decision.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   policies.assert(bob, 'note.update', note)
+ * } catch (error) {
+ *   if (isAuthError(error, 'ERR_POLICY_DENIED')) console.log('denied')
+ * }
+ * ```
+ */
+export class PolicyDeniedError extends AuthError {
+  declare readonly code: 'ERR_POLICY_DENIED'
   readonly decision: PolicyDecision
   readonly action: string
 
   constructor(action: string, decision: PolicyDecision) {
-    super(`Not allowed to ${action}: ${decision.reason}`)
-    this.name = new.target.name
+    super('ERR_POLICY_DENIED', `Not allowed to ${action}: ${decision.reason}`)
     this.action = action
     this.decision = decision
   }

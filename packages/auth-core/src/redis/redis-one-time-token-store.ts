@@ -31,8 +31,19 @@ if tonumber(r[4]) <= tonumber(ARGV[3]) then return nil end
 return {r[3], r[2], r[4]}
 `
 
+/**
+ * KEYS: the user's index set. ARGV: token id, ttl ms. Adds the id and keeps the set alive as long
+ * as its longest-lived token (one key: runs on Cluster).
+ */
+const indexScript = `
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`
+
 interface OneTimeTokenCommands {
   acmeOneTimeTokenConsume(key: string, secretHash: string, purpose: string, now: number): Promise<[string, string, string] | null>
+  acmeOneTimeTokenIndex(key: string, id: string, ttlMs: number): Promise<number>
 }
 
 /**
@@ -61,6 +72,7 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
     this.#prefix = prefix
     this.#timeoutMs = optionalNumber(input.timeoutMs, 'options.timeoutMs', 1000, { min: 1, max: 60_000 })
     this.#client.defineCommand('acmeOneTimeTokenConsume', { lua: consumeScript, numberOfKeys: 1 })
+    this.#client.defineCommand('acmeOneTimeTokenIndex', { lua: indexScript, numberOfKeys: 1 })
     this.#commands = this.#client as unknown as OneTimeTokenCommands
   }
 
@@ -77,6 +89,18 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
           .exec(),
       this.#timeoutMs,
     )
+    // The user's index (for deleteAllForUser) is another key, in another slot on Cluster.
+    await redisCall('one-time token index', () => this.#commands.acmeOneTimeTokenIndex(this.#userKey(record.userId), record.id, ttlMs), this.#timeoutMs)
+  }
+
+  /** Deletes every token of `userId` (account deletion); ids whose tokens already went are skipped. */
+  async deleteAllForUser(userId: string): Promise<number> {
+    const userKey = this.#userKey(userId)
+    const ids = await redisCall('one-time token list', () => this.#client.smembers(userKey), this.#timeoutMs)
+    // One DEL per token: each lives in its own slot on Cluster.
+    const deleted = await Promise.all(ids.map((id) => redisCall('one-time token delete', () => this.#client.del(this.#key(id)), this.#timeoutMs)))
+    await redisCall('one-time token index delete', () => this.#client.del(userKey), this.#timeoutMs)
+    return deleted.reduce((sum, n) => sum + n, 0)
   }
 
   async consumeOne(id: string, match: { secretHash: string; purpose: string }, now: number): Promise<OneTimeTokenRecord | null> {
@@ -88,6 +112,10 @@ export class RedisOneTimeTokenStore implements OneTimeTokenStore {
     if (reply === null) return null
     const [userId, purpose, expiresAt] = reply
     return { id, userId, purpose, secretHash: match.secretHash, expiresAt: Number(expiresAt) }
+  }
+
+  #userKey(userId: string): string {
+    return `${this.#prefix}ott-user:${userId}`
   }
 
   #key(id: string): string {

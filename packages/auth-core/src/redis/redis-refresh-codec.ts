@@ -33,7 +33,7 @@ export function decodeFamily(fields: Record<string, string>): RefreshFamilyRecor
     id: fields.id,
     userId: fields.userId,
     sessionId: fields.sessionId ?? '',
-    grant: JSON.parse(fields.grant ?? '{"roles":[]}') as RefreshGrant,
+    grant: decodeGrant(fields),
     status: fields.status === 'revoked' ? 'revoked' : 'active',
     createdAt: Number(fields.createdAt),
     lastUsedAt: Number(fields.lastUsedAt),
@@ -57,4 +57,10 @@ export function decodeToken(id: string, fields: Record<string, string>): Refresh
     successorId: orNull(fields.successorId),
     sealedSuccessor: orNull(fields.sealedSuccessor),
   }
+}
+
+/** The stored grant; a `roles` field (written by a role update) overrides the grant's roles. */
+function decodeGrant(fields: Record<string, string>): RefreshGrant {
+  const grant = JSON.parse(fields.grant ?? '{"roles":[]}') as RefreshGrant
+  return fields.roles === undefined ? grant : { ...grant, roles: JSON.parse(fields.roles) as string[] }
 }

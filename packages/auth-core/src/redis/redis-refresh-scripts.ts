@@ -73,3 +73,24 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return out
 `
+
+/**
+ * KEYS: user index. ARGV: family key prefix (same slot), now, roles JSON → how many live families
+ * now carry the roles. They go in their own `roles` field, which overrides `grant.roles` on read
+ * (no JSON rewriting in Lua: cjson would turn an empty array into an object).
+ */
+export const refreshUpdateRolesScript = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local updated = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. id
+  local f = redis.call('HMGET', key, 'status', 'absoluteExpiresAt', 'idleExpiresAt')
+  if not f[1] then
+    redis.call('ZREM', KEYS[1], id)
+  elseif f[1] ~= 'revoked' and tonumber(ARGV[2]) < tonumber(f[2]) and tonumber(ARGV[2]) < tonumber(f[3]) then
+    redis.call('HSET', key, 'roles', ARGV[3])
+    updated = updated + 1
+  end
+end
+return updated
+`

@@ -4,9 +4,10 @@ import { optionalNumber, requireObject } from '../lib/options.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord, RotateOutcome, RotateRequest } from '../refresh/refresh-store.js'
 import { FAMILY_ID_LENGTH, USER_TAG_LENGTH, userTag } from '../refresh/refresh-token.js'
 import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
+import { replicaWaitOption, waitForReplicas, type ReplicaWaitOptions } from './redis-replica-wait.js'
 import { releaseLockScript } from './redis-key-scripts.js'
 import { decodeFamily, decodeToken, familyFields, toObject, tokenFields } from './redis-refresh-codec.js'
-import { refreshCreateScript, refreshRevokeAllScript, refreshRevokeScript, refreshRotateScript } from './redis-refresh-scripts.js'
+import { refreshCreateScript, refreshRevokeAllScript, refreshRevokeScript, refreshRotateScript, refreshUpdateRolesScript } from './redis-refresh-scripts.js'
 
 /** Options of {@link RedisRefreshStore}. */
 export interface RedisRefreshStoreOptions {
@@ -16,6 +17,13 @@ export interface RedisRefreshStoreOptions {
   prefix?: string
   /** An operation that has not answered by then fails with ERR_STORE_UNAVAILABLE. @default 1000 */
   timeoutMs?: number
+  /**
+   * After each revocation (of a family, of a user's families, or on reuse), wait until this many replicas have it (`WAIT`), so a master that fails
+   * right after cannot take the revocation along. Costs a round trip of replication per
+   * revocation (validation is not slowed); fewer acknowledgements in time fail the revocation with
+   * ERR_STORE_UNAVAILABLE (the master has it; a retry is harmless). Off by default.
+   */
+  waitForReplicas?: ReplicaWaitOptions
 }
 
 type Reply = string | Reply[]
@@ -25,6 +33,7 @@ interface RefreshCommands {
   acmeRefreshRotate(...args: (string | number)[]): Promise<Reply[]>
   acmeRefreshRevoke(...args: (string | number)[]): Promise<string[]>
   acmeRefreshRevokeAll(...args: (string | number)[]): Promise<string[][]>
+  acmeRefreshUpdateRoles(...args: (string | number)[]): Promise<number>
   acmeRefreshLockRelease(key: string, token: string): Promise<number>
 }
 
@@ -49,18 +58,21 @@ export class RedisRefreshStore implements RefreshStore {
   readonly #commands: RefreshCommands
   readonly #prefix: string
   readonly #timeoutMs: number
+  readonly #replicaWait: Required<ReplicaWaitOptions> | undefined
 
   constructor(options: RedisRefreshStoreOptions) {
     const input = requireObject(options, 'options')
     this.#client = requireRedisClient(input.client)
     this.#prefix = validatePrefix(input.prefix)
     this.#timeoutMs = optionalNumber(input.timeoutMs, 'options.timeoutMs', 1000, { min: 1, max: 60_000 })
+    this.#replicaWait = replicaWaitOption(input.waitForReplicas, this.#timeoutMs)
     const define = (name: keyof RefreshCommands, lua: string, numberOfKeys: number) =>
       this.#client.defineCommand(name, { lua, numberOfKeys })
     define('acmeRefreshCreate', refreshCreateScript, 3)
     define('acmeRefreshRotate', refreshRotateScript, 3)
     define('acmeRefreshRevoke', refreshRevokeScript, 1)
     define('acmeRefreshRevokeAll', refreshRevokeAllScript, 1)
+    define('acmeRefreshUpdateRoles', refreshUpdateRolesScript, 1)
     define('acmeRefreshLockRelease', releaseLockScript, 1)
     this.#commands = this.#client as unknown as RefreshCommands
   }
@@ -95,6 +107,7 @@ export class RedisRefreshStore implements RefreshStore {
       ),
     )
     const [kind, detail, revokedNow, flat] = reply as [string, string?, string?, string[]?]
+    if (kind === 'reused' && revokedNow === '1') await this.#replicated(this.#familyKey(familyId))
     if (kind === 'invalid') return { kind }
     const family = flat ? decodeFamily(toObject(flat)) : null
     if (!family) throw new AuthError('ERR_STORE_UNAVAILABLE', 'Redis rotate returned no family')
@@ -109,6 +122,7 @@ export class RedisRefreshStore implements RefreshStore {
 
   async revokeFamily(familyId: string, now: number, reason: string): Promise<RefreshFamilyRecord | null> {
     const flat = await this.#call('revoke', () => this.#commands.acmeRefreshRevoke(this.#familyKey(familyId), now, reason))
+    if (flat.length > 0) await this.#replicated(this.#familyKey(familyId))
     return flat.length > 0 ? decodeFamily(toObject(flat)) : null
   }
 
@@ -117,7 +131,15 @@ export class RedisRefreshStore implements RefreshStore {
     const replies = await this.#call('revokeAll', () =>
       this.#commands.acmeRefreshRevokeAll(this.#userKey(tag, userId), `${this.#base(tag)}:fam:`, now, reason),
     )
+    if (replies.length > 0) await this.#replicated(this.#userKey(tag, userId))
     return replies.map((flat) => decodeFamily(toObject(flat))).filter((family): family is RefreshFamilyRecord => family !== null)
+  }
+
+  async updateRolesForUser(userId: string, roles: readonly string[], now: number): Promise<number> {
+    const tag = await userTag(userId)
+    return this.#call('updateRoles', () =>
+      this.#commands.acmeRefreshUpdateRoles(this.#userKey(tag, userId), `${this.#base(tag)}:fam:`, now, JSON.stringify(roles)),
+    )
   }
 
   async acquireLock(name: string, ttlMs: number): Promise<string | null> {
@@ -132,6 +154,12 @@ export class RedisRefreshStore implements RefreshStore {
 
   #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     return redisCall(`refresh ${operation}`, run, this.#timeoutMs)
+  }
+
+  /** With `waitForReplicas`: the revocation written at `key`'s node has reached its replicas. */
+  async #replicated(key: string): Promise<void> {
+    const wait = this.#replicaWait
+    if (wait) await this.#call('wait', () => waitForReplicas(this.#client, key, wait))
   }
 
   #base(tag: string): string {

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto'
 import type { SessionRecord } from '../sessions/session.js'
 import type { SessionInvalidation, SessionPatch, SessionStore } from '../sessions/session-store.js'
 import { randomToken } from '../lib/crypto.js'
-import { optionalNumber, requireObject } from '../lib/options.js'
+import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
+import { createAuthMetrics, type AuthMetrics } from '../metrics/auth-metrics.js'
 import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
+import { replicaWaitOption, waitForReplicas, type ReplicaWaitOptions } from './redis-replica-wait.js'
 import { decodeSession, encodeSession, encodeSessionPatch } from './redis-session-codec.js'
 import { createScript, deleteAllScript, deleteScript, listScript, updateScript } from './redis-session-scripts.js'
 
@@ -17,6 +19,18 @@ export interface RedisSessionStoreOptions {
   timeoutMs?: number
   /** The connection for invalidation notices. @default client.duplicate(), made on first use */
   subscriber?: RedisClient
+  /**
+   * Where the subscriber reports its liveness (the `revocation_listener.up` gauge, store `redis`)
+   * and its re-subscriptions. @default createAuthMetrics(), the global meter provider
+   */
+  metrics?: AuthMetrics
+  /**
+   * After each revocation, wait until this many replicas have it (`WAIT`), so a master that fails
+   * right after cannot take the revocation along. Costs a round trip of replication per
+   * revocation (validation is not slowed); fewer acknowledgements in time fail the revocation with
+   * ERR_STORE_UNAVAILABLE (the master has it; a retry is harmless). Off by default.
+   */
+  waitForReplicas?: ReplicaWaitOptions
 }
 
 // The subscriber must queue its SUBSCRIBE until connected and re-subscribe after a reconnect, even
@@ -61,11 +75,16 @@ export class RedisSessionStore implements SessionStore {
   readonly #commands: SessionCommands
   readonly #prefix: string
   readonly #timeoutMs: number
+  readonly #replicaWait: Required<ReplicaWaitOptions> | undefined
   readonly #channel: string
   readonly #listeners = new Set<(invalidation: SessionInvalidation) => void>()
   #subscriber: RedisClient | undefined
   #subscribed: Promise<void> = Promise.resolve()
+  #listening = false
+  #listenedBefore = false
   readonly #ownsSubscriber: boolean
+  readonly #metrics: AuthMetrics
+  #stopReporting: (() => void) | undefined
 
   constructor(options: RedisSessionStoreOptions) {
     const input = requireObject(options, 'options')
@@ -73,9 +92,12 @@ export class RedisSessionStore implements SessionStore {
     const prefix = validatePrefix(input.prefix)
     this.#prefix = prefix
     this.#timeoutMs = optionalNumber(input.timeoutMs, 'options.timeoutMs', 1000, { min: 1, max: 60_000 })
+    this.#replicaWait = replicaWaitOption(input.waitForReplicas, this.#timeoutMs)
     this.#channel = `${prefix}session-invalidations`
     this.#subscriber = options.subscriber
     this.#ownsSubscriber = options.subscriber === undefined
+    this.#metrics =
+      input.metrics === undefined ? createAuthMetrics() : requireMethods<AuthMetrics>(input.metrics, 'options.metrics', ['revocationListener', 'revocationListenerReconnect'])
     const define = (name: keyof SessionCommands, lua: string, numberOfKeys: number) => {
       this.#client.defineCommand(name, { lua, numberOfKeys })
     }
@@ -133,6 +155,7 @@ export class RedisSessionStore implements SessionStore {
     // The index key takes its slot from the session id, so a wrong owner can never pair two slots.
     const userKey = `${this.#prefix}{${id.slice(0, tagLength)}}:u:${owner}`
     const deleted = await this.#call('delete', () => this.#commands.acmeSessionDelete(key, userKey, id, owner))
+    if (deleted === 1) await this.#replicated(key)
     if (deleted === 1) await this.#publish([id])
     return deleted === 1
   }
@@ -141,6 +164,7 @@ export class RedisSessionStore implements SessionStore {
     const deleted = await this.#call('deleteAllForUser', () =>
       this.#commands.acmeSessionDeleteAll(this.#userKey(userId), this.#sessionKeyPrefix(userId), exceptId ?? ''),
     )
+    if (deleted.length > 0) await this.#replicated(this.#userKey(userId))
     if (deleted.length > 0) await this.#publish(deleted)
     return deleted
   }
@@ -173,10 +197,18 @@ export class RedisSessionStore implements SessionStore {
     return this.#subscribed
   }
 
+  /** Whether the channel is subscribed now: a manager bypasses its cache while it is not. */
+  invalidationsLive(): boolean {
+    return this.#listening
+  }
+
   /** Closes the invalidation connection this store opened (not the client you passed). */
   async close(): Promise<void> {
     const subscriber = this.#subscriber
     this.#subscriber = undefined
+    this.#listening = false
+    this.#stopReporting?.()
+    this.#stopReporting = undefined
     if (subscriber && this.#ownsSubscriber) subscriber.disconnect()
     else await subscriber?.unsubscribe(this.#channel).catch(() => {})
   }
@@ -184,6 +216,7 @@ export class RedisSessionStore implements SessionStore {
   #subscribe(): void {
     if (this.#subscriber && this.#subscriber.listenerCount('message') > 0) return
     const subscriber = (this.#subscriber ??= duplicateForSubscribe(this.#client))
+    this.#stopReporting ??= this.#metrics.revocationListener('redis', () => this.#listening)
     const notify = (invalidation: SessionInvalidation) => {
       for (const listener of this.#listeners) listener(invalidation)
     }
@@ -196,14 +229,31 @@ export class RedisSessionStore implements SessionStore {
         notify('all')
       }
     })
-    // Notices sent while this connection was down are lost: drop every cached session instead.
-    subscriber.on('close', () => notify('all'))
-    subscriber.on('ready', () => notify('all'))
+    // Notices sent while this connection is down, or before the server has acknowledged SUBSCRIBE,
+    // are lost. ioredis emits `ready` before its automatic re-subscribe is acknowledged, so `ready`
+    // proves nothing: we send SUBSCRIBE ourselves and only its reply ends the gap. Until then the
+    // manager reads the store (invalidationsLive() is false); at the reply it drops every cached
+    // session, so nothing read during the gap outlives it.
+    const subscribe = () => {
+      const done = subscriber.subscribe(this.#channel).then(
+        () => {
+          if (this.#subscriber !== subscriber) return
+          if (!this.#listening && this.#listenedBefore) this.#metrics.revocationListenerReconnect('redis')
+          this.#listening = this.#listenedBefore = true
+          notify('all')
+        },
+        () => notify('all'),
+      )
+      this.#subscribed = done
+      return done
+    }
+    subscriber.on('close', () => {
+      this.#listening = false
+      notify('all')
+    })
+    subscriber.on('ready', () => void subscribe())
     subscriber.on('error', () => {})
-    this.#subscribed = subscriber.subscribe(this.#channel).then(
-      () => undefined,
-      () => notify('all'),
-    )
+    void subscribe()
   }
 
   async #publish(ids: readonly string[]): Promise<void> {
@@ -212,6 +262,12 @@ export class RedisSessionStore implements SessionStore {
 
   #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     return redisCall(operation, run, this.#timeoutMs)
+  }
+
+  /** With `waitForReplicas`: the revocation written at `key`'s node has reached its replicas. */
+  async #replicated(key: string): Promise<void> {
+    const wait = this.#replicaWait
+    if (wait) await this.#call('wait', () => waitForReplicas(this.#client, key, wait))
   }
 
   #tag(userId: string): string {

@@ -74,6 +74,17 @@ export class MemoryRefreshStore implements RefreshStore {
     return Promise.resolve(revoked)
   }
 
+  updateRolesForUser(userId: string, roles: readonly string[], now: number): Promise<number> {
+    let updated = 0
+    for (const id of this.#byUser.get(userId) ?? []) {
+      const family = this.#families.get(id)
+      if (!family || family.status === 'revoked' || now >= family.absoluteExpiresAt || now >= family.idleExpiresAt) continue
+      this.#families.set(id, { ...family, grant: { ...family.grant, roles: [...roles] } })
+      updated++
+    }
+    return Promise.resolve(updated)
+  }
+
   acquireLock(name: string, ttlMs: number): Promise<string | null> {
     return Promise.resolve(this.#locks.acquire(name, ttlMs))
   }

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js'
 import { isAuthError } from '../errors.js'
 import { createKeyRing } from '../keys/key-ring.js'
+import { MemorySessionStore } from '../sessions/memory-session-store.js'
+import { createSessionManager } from '../sessions/session-manager.js'
 import { MemoryKeyStore } from '../keys/memory-key-store.js'
 import { RedisRefreshStore } from '../redis/redis-refresh-store.js'
 import { createAccessTokenVerifier } from '../tokens/access-token-verifier.js'
@@ -121,7 +123,7 @@ describe.each(Object.keys(stores))('refresh families on the %s store', (kind) =>
     const [id] = first.refreshToken.split('.')
     expect(await codeOf(families.rotate(`${id}.${'A'.repeat(43)}`))).toBe('ERR_REFRESH_TOKEN_INVALID')
     expect(await codeOf(families.rotate('nope'))).toBe('ERR_REFRESH_TOKEN_INVALID')
-    expect(await families.revokeToken(`${id}.${'A'.repeat(43)}`)).toBe(false)
+    expect(await families.revokeToken(`${id}.${'A'.repeat(43)}`)).toBeNull()
     await expect(families.rotate(first.refreshToken)).resolves.toMatchObject({ familyId: first.familyId })
   })
 
@@ -150,10 +152,122 @@ describe.each(Object.keys(stores))('refresh families on the %s store', (kind) =>
     expect(await families.revokeFamily(other.familyId)).toBe(false)
     expect(await codeOf(families.rotate(next.refreshToken))).toBe('ERR_REFRESH_TOKEN_REUSED')
     const c = await issue()
-    expect(await families.revokeToken(c.refreshToken)).toBe(true)
+    expect(await families.revokeToken(c.refreshToken)).toEqual({ familyId: c.familyId, userId: user, sessionId: `sid-${user}` })
     expect(events.filter((event) => event.type === 'REFRESH_FAMILY_REVOKED').map((event) => event.reason)).toEqual(
       expect.arrayContaining(['user', 'user', 'revoked', 'logout']),
     )
+  })
+
+  it('lives only while its session lives: each rotation slides the session, an ended session revokes the family', async () => {
+    const clock = createTestClock()
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock })
+    const { families, events, user } = await setup({ sessions }, { clock, store: await stores[kind]!(clock) })
+    expect(families.bindsSessions).toBe(true)
+    const { session } = await sessions.create(user)
+    let pair = await families.issue({ sub: user, sid: session.id, roles: [] })
+    // Six days apart, four times: 24 days of use, never 7 days idle (the session's idle limit).
+    for (let i = 0; i < 4; i++) {
+      clock.advance(6 * day)
+      pair = await families.rotate(pair.refreshToken)
+      const [listed] = await sessions.listForUser(user)
+      expect(listed).toMatchObject({ lastSeenAt: clock.now(), idleExpiresAt: Math.min(clock.now() + 7 * day, session.absoluteExpiresAt) })
+    }
+    await sessions.revoke(session.id)
+    expect(await codeOf(families.rotate(pair.refreshToken))).toBe('ERR_REFRESH_SESSION_ENDED')
+    expect(events.some((event) => event.type === 'REFRESH_FAMILY_REVOKED' && event.reason === 'session-ended')).toBe(true)
+    expect(await codeOf(families.rotate(pair.refreshToken))).not.toBe('ok')
+  })
+
+  it('a rotation reads only its own session, with 1 device or 50: it never lists the user’s sessions', async () => {
+    const clock = createTestClock()
+    const store = new MemorySessionStore()
+    const calls = { listForUser: 0, get: 0 }
+    const counted = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          if (property === 'listForUser' || property === 'get') calls[property]++
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+    const sessions = createSessionManager({ store: counted, clock })
+    const { families, user } = await setup({ sessions }, { clock, store: await stores[kind]!(clock) })
+    const readsPerRotation: number[] = []
+    for (const devices of [1, 50]) {
+      const pairs = []
+      for (let i = 0; i < devices; i++) {
+        const { session } = await sessions.create(`${user}-${devices}`)
+        pairs.push(await families.issue({ sub: `${user}-${devices}`, sid: session.id, roles: [] }))
+      }
+      clock.advance(61_000) // past the touch interval: the rotation slides the session
+      Object.assign(calls, { listForUser: 0, get: 0 })
+      await families.rotate(pairs[0]!.refreshToken)
+      expect(calls.listForUser).toBe(0)
+      readsPerRotation.push(calls.get)
+    }
+    expect(readsPerRotation[0]).toBeLessThanOrEqual(1)
+    expect(readsPerRotation[1]).toBe(readsPerRotation[0])
+  })
+
+  it('a reused refresh token ends the family AND its session at once', async () => {
+    const clock = createTestClock()
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock })
+    const { families, user } = await setup({ sessions, graceSeconds: 0 }, { clock, store: await stores[kind]!(clock) })
+    const { session, token } = await sessions.create(user)
+    const first = await families.issue({ sub: user, sid: session.id, roles: [] })
+    const second = await families.rotate(first.refreshToken)
+    clock.advance(1)
+    expect(await codeOf(families.rotate(first.refreshToken))).toBe('ERR_REFRESH_TOKEN_REUSED')
+    expect(await sessions.validate(token)).toBeNull()
+    expect(await sessions.listForUser(user)).toEqual([])
+    expect(await codeOf(families.rotate(second.refreshToken))).not.toBe('ok')
+  })
+
+  it('never slides a session past its absolute lifetime', async () => {
+    const clock = createTestClock()
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock, expiry: { idleSeconds: 3600, absoluteSeconds: 3 * 3600 } })
+    const { families, user } = await setup({ sessions }, { clock, store: await stores[kind]!(clock) })
+    const { session } = await sessions.create(user)
+    let pair = await families.issue({ sub: user, sid: session.id, roles: [] })
+    for (let i = 0; i < 5; i++) {
+      clock.advance(30 * 60_000)
+      pair = await families.rotate(pair.refreshToken)
+    }
+    expect((await sessions.listForUser(user))[0]!.idleExpiresAt).toBe(session.absoluteExpiresAt)
+    clock.advance(30 * 60_000)
+    expect(await codeOf(families.rotate(pair.refreshToken))).toBe('ERR_REFRESH_SESSION_ENDED')
+  })
+
+  it('revokeToken ends the family and its session from the refresh token alone; inspect tells who holds a live token', async () => {
+    const clock = createTestClock()
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock })
+    const { families, user } = await setup({ sessions }, { clock, store: await stores[kind]!(clock) })
+    const { session } = await sessions.create(user)
+    const first = await families.issue({ sub: user, sid: session.id, roles: [] })
+    expect(await families.inspect(first.refreshToken)).toEqual({ familyId: first.familyId, userId: user, sessionId: session.id, live: true })
+    const second = await families.rotate(first.refreshToken)
+    clock.advance(10_001)
+    expect(await families.inspect(first.refreshToken)).toMatchObject({ live: false })
+    expect(await families.inspect(`${first.refreshToken.split('.')[0]!}.${'A'.repeat(43)}`)).toBeNull()
+    expect(await families.revokeToken(second.refreshToken)).toEqual({ familyId: first.familyId, userId: user, sessionId: session.id })
+    expect(await sessions.listForUser(user)).toEqual([])
+    expect(await families.inspect(second.refreshToken)).toMatchObject({ live: false })
+    expect(await codeOf(families.rotate(second.refreshToken))).toBe('ERR_REFRESH_TOKEN_REUSED')
+  })
+
+  it('updateRoles rewrites the grant of every live family of the user: the next rotation mints with the new roles', async () => {
+    const { families, issue, verifier, user, events } = await setup()
+    const [a, b, other] = [await issue(), await issue(), await issue(`${user}-other`)]
+    await families.revokeFamily(b.familyId)
+    expect(await families.updateRoles(user, [])).toBe(1)
+    expect(await verifier.verify((await families.rotate(a.refreshToken)).accessToken)).toMatchObject({ roles: [] })
+    expect(await families.updateRoles(user, ['admin', 'member'])).toBe(1)
+    expect(await verifier.verify((await families.rotate((await families.rotate(a.refreshToken)).refreshToken)).accessToken)).toMatchObject({ roles: ['admin', 'member'] })
+    expect(await verifier.verify((await families.rotate(other.refreshToken)).accessToken)).toMatchObject({ roles: ['member'] })
+    expect(events.some((event) => event.type === 'ROLES_UPDATED' && event.userId === user)).toBe(true)
+    await expect(families.updateRoles(user, 'admin' as never)).rejects.toThrow(TypeError)
   })
 
   it('gives 200 concurrent rotations of one token in one process exactly one new token and no errors', async () => {

@@ -6,6 +6,8 @@ export interface RefreshGrant {
   /** Seconds since the epoch: when the user authenticated (kept across rotations). */
   authTime?: number
   acr?: string
+  /** RFC 8176 `amr` of the sign-in (kept across rotations). */
+  amr?: string[]
 }
 
 /** One refresh-token family: a session or grant, and the chain of tokens rotated within it. */
@@ -82,6 +84,11 @@ export interface RefreshStore {
   revokeFamily(familyId: string, now: number, reason: string): Promise<RefreshFamilyRecord | null>
   /** Revokes every live family of a user; returns those this call revoked. */
   revokeAllForUser(userId: string, now: number, reason: string): Promise<RefreshFamilyRecord[]>
+  /**
+   * Sets `grant.roles` of every live (active, unexpired at `now`) family of a user, atomically,
+   * so the next rotation mints with them. Returns how many families it rewrote.
+   */
+  updateRolesForUser(userId: string, roles: readonly string[], now: number): Promise<number>
   /** Takes the lock `name` (a token id) for `ttlMs`; a token to release it, or `null` when held. */
   acquireLock(name: string, ttlMs: number): Promise<string | null>
   /** Releases the lock if `token` still holds it (compare-and-delete). */

@@ -1,5 +1,6 @@
 // The rotation rules as one pure function. The memory store runs it as is; the Redis store's Lua
 // script (redis-refresh-scripts.ts) is a line-by-line port, and both run the same tests.
+import { timingSafeEqual } from '../lib/crypto.js'
 import type { RefreshFamilyRecord, RefreshTokenRecord, RotateOutcome, RotateRequest } from './refresh-store.js'
 
 export interface RotationDecision {
@@ -13,7 +14,7 @@ export function decideRotation(
   family: RefreshFamilyRecord | undefined,
   request: RotateRequest,
 ): RotationDecision {
-  if (!token || !family || token.secretHash !== request.secretHash) return { outcome: { kind: 'invalid' } }
+  if (!token || !family || !timingSafeEqual(token.secretHash, request.secretHash)) return { outcome: { kind: 'invalid' } }
   const { now } = request
   if (family.status === 'revoked') {
     return { outcome: { kind: 'reused', family, reason: 'revoked', revokedNow: false } }

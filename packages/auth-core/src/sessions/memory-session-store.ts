@@ -1,3 +1,4 @@
+import { timingSafeEqual } from '../lib/crypto.js'
 import type { SessionRecord } from './session.js'
 import type { SessionInvalidation, SessionPatch, SessionStore } from './session-store.js'
 
@@ -70,7 +71,7 @@ export class MemorySessionStore implements SessionStore {
   update(id: string, patch: SessionPatch, now: number, expectedSecretHash?: string): Promise<boolean> {
     const record = this.#sessions.get(id)
     if (!record || !isLive(record, now)) return Promise.resolve(false)
-    if (expectedSecretHash !== undefined && record.secretHash !== expectedSecretHash) return Promise.resolve(false)
+    if (expectedSecretHash !== undefined && !timingSafeEqual(record.secretHash, expectedSecretHash)) return Promise.resolve(false)
     this.#sessions.set(id, freeze({ ...record, ...structuredClone(patch) }))
     if (patch.secretHash !== undefined || patch.data !== undefined || patch.authLevel !== undefined) {
       this.#notify([id])

@@ -1,5 +1,6 @@
 import type { AuditSink } from '../audit/audit-event.js'
 import type { Clock } from '../clock.js'
+import type { AuthMetrics } from '../metrics/auth-metrics.js'
 import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
 import type { SessionStore } from './session-store.js'
 
@@ -13,6 +14,8 @@ export interface SessionManagerOptions {
   clock?: Clock
   /** @default a sink that drops events */
   audit?: AuditSink
+  /** Sessions created and ended, store latency. @default createAuthMetrics() (the global meter provider) */
+  metrics?: AuthMetrics
   expiry?: {
     /** Idle timeout, sliding. @default 604800 (7 days) */
     idleSeconds?: number
@@ -33,6 +36,7 @@ export interface SessionManagerConfig {
   store: SessionStore
   clock: Clock | undefined
   audit: AuditSink | undefined
+  metrics: AuthMetrics | undefined
   idleMs: number
   absoluteMs: number
   touchIntervalMs: number
@@ -46,6 +50,7 @@ export function resolveSessionManagerConfig(options: SessionManagerOptions): Rea
   ])
   const clock = input.clock === undefined ? undefined : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
   const audit = input.audit === undefined ? undefined : requireMethods<AuditSink>(input.audit, 'options.audit', ['emit'])
+  const metrics = input.metrics === undefined ? undefined : requireMethods<AuthMetrics>(input.metrics, 'options.metrics', ['sessionCreated', 'sessionEnded', 'storeOperation'])
   const expiry = input.expiry === undefined ? {} : requireObject(input.expiry, 'options.expiry')
   const absoluteSeconds = optionalNumber(expiry.absoluteSeconds, 'options.expiry.absoluteSeconds', 30 * day, { min: 60, max: 400 * day })
   const idleSeconds = optionalNumber(expiry.idleSeconds, 'options.expiry.idleSeconds', Math.min(7 * day, absoluteSeconds), { min: 60, max: absoluteSeconds })
@@ -67,6 +72,7 @@ export function resolveSessionManagerConfig(options: SessionManagerOptions): Rea
     store,
     clock,
     audit,
+    metrics,
     idleMs: idleSeconds * 1000,
     absoluteMs: absoluteSeconds * 1000,
     touchIntervalMs: touchIntervalSeconds * 1000,

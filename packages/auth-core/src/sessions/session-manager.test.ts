@@ -1,9 +1,10 @@
 import { createRecordingAuditSink, createTestClock, trackSecrets } from '@acme/auth-testing'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { AuditEvent } from '../audit/audit-event.js'
 import { isAuthError } from '../errors.js'
 import { MemorySessionStore } from './memory-session-store.js'
 import { createSessionManager } from './session-manager.js'
+import { sessionRoles } from './session.js'
 import type { SessionStore } from './session-store.js'
 
 const day = 24 * 60 * 60 * 1000
@@ -86,6 +87,33 @@ describe('createSessionManager', () => {
       second.close()
     })
 
+    it('an invalidation that arrives during the touch write keeps the touched record out of the cache', async () => {
+      const clock = createTestClock()
+      const { store, reads } = countingStore()
+      // The write applies at once, but its reply is slow: the revocation's notice overtakes it.
+      let answer: (() => void) | undefined
+      const update = store.update.bind(store)
+      store.update = async (...args) => {
+        const applied = await update(...args)
+        await new Promise<void>((resolve) => (answer = resolve))
+        return applied
+      }
+      const sessions = createSessionManager({ store, clock, cache: { ttlSeconds: 30 } })
+      const other = createSessionManager({ store, clock })
+      const { token, session } = await sessions.create('u1')
+      await sessions.validate(token)
+      clock.advance(61_000) // past the touch interval: the next validate writes
+      const touching = sessions.validate(token)
+      await vi.waitFor(() => expect(answer).toBeDefined())
+      await other.revoke(session.id)
+      answer!()
+      expect(await touching).not.toBeNull() // it was valid when this request began
+      const before = reads()
+      expect(await sessions.validate(token)).toBeNull()
+      expect(reads()).toBe(before + 1) // read from the store, not from a cache the touch refilled
+      sessions.close()
+    })
+
     it('a fresh read bypasses the cache', async () => {
       const { store, reads } = countingStore()
       const sessions = createSessionManager({ store, cache: {} })
@@ -108,6 +136,37 @@ describe('createSessionManager', () => {
       await sessions.validate(token)
       expect(reads()).toBe(2)
     })
+  })
+  it('touch slides a session known by id (throttled, compare-and-set, within the absolute lifetime) and is null once it ended', async () => {
+    const clock = createTestClock()
+    const sessions = createSessionManager({ store: new MemorySessionStore(), clock, expiry: { idleSeconds: 3600, absoluteSeconds: 2 * 3600 } })
+    const { session } = await sessions.create('u1')
+    clock.advance(30_000)
+    expect(await sessions.touch(session.id)).toMatchObject({ lastSeenAt: session.createdAt }) // inside the touch interval
+    clock.advance(30 * 60_000)
+    expect(await sessions.touch(session.id)).toMatchObject({ lastSeenAt: clock.now(), idleExpiresAt: clock.now() + 3600_000 })
+    expect((await sessions.listForUser('u1'))[0]).toMatchObject({ lastSeenAt: clock.now() })
+    clock.advance(50 * 60_000)
+    expect((await sessions.touch(session.id))?.idleExpiresAt).toBe(session.absoluteExpiresAt)
+    expect(await sessions.touch('no-such-session')).toBeNull()
+    await sessions.revoke(session.id)
+    expect(await sessions.touch(session.id)).toBeNull()
+  })
+
+  it('captures roles at creation and updateRoles rewrites them on every live session of the user, cached copies included', async () => {
+    const store = new MemorySessionStore()
+    const sessions = createSessionManager({ store, cache: {} })
+    const laptop = await sessions.create('u1', { roles: ['admin'], data: { theme: 'dark' } })
+    const phone = await sessions.create('u1', { roles: ['admin'] })
+    const bystander = await sessions.create('u2', { roles: ['admin'] })
+    expect(sessionRoles((await sessions.validate(laptop.token))!.session)).toEqual(['admin'])
+    expect(await sessions.updateRoles('u1', ['member'])).toBe(2)
+    const after = (await sessions.validate(laptop.token))!.session
+    expect(sessionRoles(after)).toEqual(['member'])
+    expect(after.data.theme).toBe('dark')
+    expect(sessionRoles((await sessions.validate(phone.token))!.session)).toEqual(['member'])
+    expect(sessionRoles((await sessions.validate(bystander.token))!.session)).toEqual(['admin'])
+    await expect(sessions.updateRoles('u1', [''])).rejects.toThrow(TypeError)
   })
 })
 

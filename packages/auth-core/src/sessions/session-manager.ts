@@ -2,21 +2,28 @@ import type { AuditSink } from '../audit/audit-event.js'
 import { noopAuditSink } from '../audit/audit-event.js'
 import { createAuditEmitter, type AuditContext } from '../audit/audit-emitter.js'
 import { createStoreGuard } from '../lib/store-guard.js'
+import { createAuthMetrics, type RevocationReason } from '../metrics/auth-metrics.js'
 import { systemClock, type Clock } from '../clock.js'
-import { randomToken, sha256, timingSafeEqual } from '../lib/crypto.js'
+import { randomToken, sha256, sha256Now, timingSafeEqual } from '../lib/crypto.js'
 import { resolveSessionManagerConfig, type SessionManagerOptions } from './session-manager-config.js'
 import { SessionCache } from './session-cache.js'
+import { createSessionEndListeners, type SessionEndListener } from './session-end.js'
 import type { SessionInvalidation, SessionStore } from './session-store.js'
 import { formatSessionToken, parseSessionToken, SESSION_SECRET_BYTES } from './session-token.js'
 import {
+  authMethodData,
+  checkRoles,
   MAX_SESSION_DATA_BYTES,
+  SESSION_ROLES_KEY,
   type Session,
   type SessionData,
+  type SessionFactor,
   type SessionMeta,
   type SessionRecord,
 } from './session.js'
 
 export type { SessionManagerOptions } from './session-manager-config.js'
+export type { SessionEnd, SessionEndListener, SessionEndReason } from './session-end.js'
 
 /** A valid session, and whether the binding should send the cookie again (its expiry moved). */
 export interface ValidatedSession<Data extends SessionData = SessionData> {
@@ -28,6 +35,17 @@ export interface ValidatedSession<Data extends SessionData = SessionData> {
 export interface IssuedSession<Data extends SessionData = SessionData> {
   token: string
   session: Session<Data>
+}
+
+/**
+ * What a rotation may change: `authLevel`, `authenticated` (the user proved a factor just now:
+ * `authenticatedAt` moves), and after a step-up the `amr` and `factors` recorded on the session.
+ */
+export interface SessionChanges {
+  authLevel?: string
+  authenticated?: boolean
+  amr?: readonly string[]
+  factors?: readonly SessionFactor[]
 }
 
 /** Facts for audit events about who asked (all optional). */
@@ -46,17 +64,36 @@ export interface SessionManager<Data extends SessionData = SessionData> {
    * A new token for the same session (sign-in, privilege change); the old token dies at once on
    * every instance. `null` when the token is not valid.
    */
-  rotate(
-    token: unknown,
-    changes?: { authLevel?: string; authenticated?: boolean },
-    context?: RequestContext,
-  ): Promise<IssuedSession<Data> | null>
-  /** Ends one session (only if it belongs to `userId`, when given). Returns whether it existed. */
-  revoke(sessionId: string, options?: { userId?: string }, context?: RequestContext): Promise<boolean>
-  /** Ends every session of a user, except one (usually the current one). Returns how many ended. */
-  revokeAllForUser(userId: string, options?: { except?: string }, context?: RequestContext): Promise<number>
+  rotate(token: unknown, changes?: SessionChanges, context?: RequestContext): Promise<IssuedSession<Data> | null>
+  /**
+   * Ends one session (only if it belongs to `userId`, when given). Returns whether it existed.
+   * `reason` labels the `sessions.ended` metric and the audit event. @default reason 'admin'
+   */
+  revoke(sessionId: string, options?: { userId?: string; reason?: RevocationReason }, context?: RequestContext): Promise<boolean>
+  /** Ends every session of a user, except one (usually the current one). Returns how many ended. @default reason 'admin' */
+  revokeAllForUser(userId: string, options?: { except?: string; reason?: RevocationReason }, context?: RequestContext): Promise<number>
   /** The user's live sessions, most recently used first (a device list). */
   listForUser(userId: string): Promise<Session<Data>[]>
+  /**
+   * Subscribes to sessions ending in this process: after `revoke()` (reason `'revoked'`), once per
+   * ended id after `revokeAllForUser()` (`'revoked-all'`), and when `validate()`/`rotate()` meet an
+   * expired session (`'expired'`). The ending call waits for the listeners; a listener that throws
+   * or rejects never breaks it. A revocation done by another process (another instance, the CLI)
+   * fires that process's listeners, not these. Returns an unsubscribe function.
+   */
+  onEnd(listener: SessionEndListener): () => void
+  /**
+   * Activity on a session known by id (a refresh-token rotation, a Bearer request): the live
+   * session, its idle expiry slid (compare-and-set, throttled like `validate`, never past the
+   * absolute lifetime), or `null` when it has ended. One store read, at most one write.
+   */
+  touch(sessionId: string): Promise<Session<Data> | null>
+  /**
+   * A user's roles changed: every live session of theirs now carries `roles`
+   * (`SESSION_ROLES_KEY` in `data`). Returns how many sessions were rewritten. Pair it with
+   * `RefreshFamilies.updateRoles` so refreshed access tokens carry them too.
+   */
+  updateRoles(userId: string, roles: readonly string[], context?: RequestContext): Promise<number>
   /** Stops listening for invalidations. */
   close(): void
 }
@@ -91,7 +128,9 @@ export function createSessionManager<Data extends SessionData = SessionData>(
     : () => {}
 
   const emit = createAuditEmitter(audit, clock)
-  const guard = createStoreGuard('session store')
+  const ended = createSessionEndListeners()
+  const metrics = config.metrics ?? createAuthMetrics()
+  const guard = createStoreGuard('session store', { store: 'session', metrics })
 
   const toSession = (record: SessionRecord): Session<Data> => {
     const { secretHash: _secretHash, ...session } = record
@@ -103,8 +142,9 @@ export function createSessionManager<Data extends SessionData = SessionData>(
     const parts = parseSessionToken(token)
     if (!parts) return null
     const now = clock.now()
-    const secretHash = await sha256(parts.secret)
-    let record = fresh ? undefined : cache?.get(parts.id, now)
+    const secretHash = sha256Now(parts.secret) ?? (await sha256(parts.secret))
+    // Notices may be lost while the store is not listening: the cache cannot be trusted then.
+    let record = fresh || store.invalidationsLive?.() === false ? undefined : cache?.get(parts.id, now)
     if (!record) {
       const generation = cache?.generation ?? 0
       const stored = await guard('get', () => store.get(parts.id, now))
@@ -115,6 +155,8 @@ export function createSessionManager<Data extends SessionData = SessionData>(
     if (!timingSafeEqual(record.secretHash, secretHash)) return null
     if (now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) {
       cache?.delete([record.id])
+      metrics.sessionEnded('expired')
+      await ended.notify({ sessionId: record.id, userId: record.userId, reason: 'expired' })
       return null
     }
     return { record, now }
@@ -125,7 +167,11 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
         throw new TypeError('userId must be a non-empty string of at most 256 characters')
       }
-      const data = meta.data ?? ({} as Data)
+      const data = {
+        ...meta.data,
+        ...(meta.roles === undefined ? {} : { [SESSION_ROLES_KEY]: checkRoles(meta.roles, 'meta.roles') }),
+        ...authMethodData(meta, 'meta'),
+      } as Data
       if (new TextEncoder().encode(JSON.stringify(data)).length > MAX_SESSION_DATA_BYTES) {
         throw new TypeError(`meta.data must serialise to at most ${MAX_SESSION_DATA_BYTES} bytes of JSON`)
       }
@@ -149,6 +195,7 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       }
       await guard('create', () => store.create(record, now))
       emit({ type: 'SESSION_CREATED', outcome: 'success', userId, sessionId: id }, context)
+      metrics.sessionCreated()
       return { token: formatSessionToken({ id, secret }), session: toSession(record) }
     },
 
@@ -159,17 +206,19 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       if (now - record.lastSeenAt < config.touchIntervalMs) return { session: toSession(record), resendCookie: false }
       // Slide the idle expiry, at most one write per touch interval per session.
       const patch = { lastSeenAt: now, idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt) }
+      // Taken before the write: an invalidation that arrives during it must keep `touched` out.
+      const generation = cache?.generation ?? 0
       const applied = await guard('update', () => store.update(record.id, patch, now, record.secretHash))
       if (!applied) {
         cache?.delete([record.id])
         return null
       }
       const touched = { ...record, ...patch }
-      cache?.set(touched, now, cache.generation)
+      cache?.set(touched, now, generation)
       return { session: toSession(touched), resendCookie: true }
     },
 
-    async rotate(token: unknown, changes: { authLevel?: string; authenticated?: boolean } = {}, context?: RequestContext) {
+    async rotate(token: unknown, changes: SessionChanges = {}, context?: RequestContext) {
       const loaded = await load(token, true)
       if (!loaded) return null
       const { record, now } = loaded
@@ -180,6 +229,9 @@ export function createSessionManager<Data extends SessionData = SessionData>(
         idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt),
         ...(changes.authLevel === undefined ? {} : { authLevel: changes.authLevel }),
         ...(changes.authenticated === true ? { authenticatedAt: now } : {}),
+        ...(changes.amr === undefined && changes.factors === undefined
+          ? {}
+          : { data: { ...record.data, ...authMethodData(changes, 'changes') } as Data }),
       }
       // Compare-and-set on the old hash: two concurrent rotations cannot both win.
       const applied = await guard('update', () => store.update(record.id, patch, now, record.secretHash))
@@ -189,20 +241,26 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       return { token: formatSessionToken({ id: record.id, secret }), session: toSession({ ...record, ...patch }) }
     },
 
-    async revoke(sessionId: string, options: { userId?: string } = {}, context?: RequestContext) {
+    async revoke(sessionId: string, options: { userId?: string; reason?: RevocationReason } = {}, context?: RequestContext) {
       if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 64) return false
       const deleted = await guard('delete', () => store.delete(sessionId, options.userId))
       cache?.delete([sessionId])
       if (deleted) {
-        emit({ type: 'SESSION_REVOKED', outcome: 'success', sessionId, ...(options.userId ? { userId: options.userId } : {}) }, context)
+        const reason = options.reason ?? 'admin'
+        emit({ type: 'SESSION_REVOKED', outcome: 'success', sessionId, reason, ...(options.userId ? { userId: options.userId } : {}) }, context)
+        metrics.sessionEnded(reason)
+        await ended.notify({ sessionId, ...(options.userId ? { userId: options.userId } : {}), reason: 'revoked' })
       }
       return deleted
     },
 
-    async revokeAllForUser(userId: string, options: { except?: string } = {}, context?: RequestContext) {
+    async revokeAllForUser(userId: string, options: { except?: string; reason?: RevocationReason } = {}, context?: RequestContext) {
       const ids = await guard('deleteAllForUser', () => store.deleteAllForUser(userId, options.except))
       cache?.delete(ids)
-      emit({ type: 'SESSIONS_REVOKED_ALL', outcome: 'success', userId, data: { count: ids.length } }, context)
+      const reason = options.reason ?? 'admin'
+      emit({ type: 'SESSIONS_REVOKED_ALL', outcome: 'success', userId, reason, data: { count: ids.length } }, context)
+      metrics.sessionEnded(reason, ids.length)
+      await Promise.all(ids.map((sessionId) => ended.notify({ sessionId, userId, reason: 'revoked-all' })))
       return ids.length
     },
 
@@ -213,6 +271,47 @@ export function createSessionManager<Data extends SessionData = SessionData>(
         .filter((record) => now < record.idleExpiresAt && now < record.absoluteExpiresAt)
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
         .map(toSession)
+    },
+
+    onEnd: (listener: SessionEndListener) => ended.add(listener),
+
+    async touch(sessionId: string) {
+      if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 64) return null
+      const now = clock.now()
+      const isLive = (record: SessionRecord | null): record is SessionRecord =>
+        record !== null && now < record.idleExpiresAt && now < record.absoluteExpiresAt
+      const record = await guard('get', () => store.get(sessionId, now))
+      if (!isLive(record)) return null
+      if (now - record.lastSeenAt < config.touchIntervalMs) return toSession(record)
+      const patch = { lastSeenAt: now, idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt) }
+      // Compare-and-set on the hash: a rotation in between wins (it slid the expiry itself).
+      if (await guard('update', () => store.update(record.id, patch, now, record.secretHash))) return toSession({ ...record, ...patch })
+      const again = await guard('get', () => store.get(sessionId, now))
+      return isLive(again) ? toSession(again) : null
+    },
+
+    async updateRoles(userId: string, roles: readonly string[], context?: RequestContext) {
+      if (typeof userId !== 'string' || userId.length === 0) throw new TypeError('userId must be a non-empty string')
+      const next = checkRoles(roles, 'roles')
+      const now = clock.now()
+      const records = await guard('listForUser', () => store.listForUser(userId, now))
+      let updated = 0
+      for (const listed of records) {
+        let record: SessionRecord | null = listed
+        // Compare-and-set on the hash, so a concurrent rotation is not undone; re-read and retry.
+        for (let attempt = 0; record && attempt < 3; attempt++) {
+          const current: SessionRecord = record
+          const data = { ...current.data, [SESSION_ROLES_KEY]: next }
+          if (await guard('update', () => store.update(current.id, { data }, now, current.secretHash))) {
+            updated++
+            break
+          }
+          record = await guard('get', () => store.get(current.id, now))
+        }
+      }
+      cache?.delete(records.map((record) => record.id))
+      emit({ type: 'ROLES_UPDATED', outcome: 'success', userId, data: { sessions: updated } }, context)
+      return updated
     },
 
     close: unsubscribe,

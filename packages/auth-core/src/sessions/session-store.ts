@@ -38,4 +38,10 @@ export interface SessionStore {
    * cache. Returns an unsubscribe function.
    */
   onInvalidate?(listener: (invalidation: SessionInvalidation) => void): () => void
+  /**
+   * Whether invalidation notices are being received right now. While it answers `false` (the
+   * subscriber connection is down, or its subscription is not yet acknowledged), a manager with a
+   * cache reads the store on every lookup. Leave it out when notices cannot be lost.
+   */
+  invalidationsLive?(): boolean
 }

@@ -37,7 +37,78 @@ export interface SessionMeta<Data extends SessionData = SessionData> {
   ip?: string
   /** @default 'password' */
   authLevel?: string
+  /** The user's coarse roles now, kept under {@link SESSION_ROLES_KEY}; `updateRoles` rewrites them. */
+  roles?: readonly string[]
+  /** How the user signed in, as RFC 8176 values (`pwd`, `otp`, `hwk`, `mfa`), kept under {@link SESSION_AMR_KEY}. */
+  amr?: readonly string[]
+  /** The factors proven and when (epoch ms), kept under {@link SESSION_FACTORS_KEY}. */
+  factors?: readonly SessionFactor[]
   data?: Data
+}
+
+/** A factor a session's user proved, and when. */
+export interface SessionFactor {
+  method: string
+  at: number
+}
+
+/** The `data` key that holds the session's RFC 8176 `amr` values. */
+export const SESSION_AMR_KEY = 'acme:amr'
+/** The `data` key that holds the factors proven, with their times. */
+export const SESSION_FACTORS_KEY = 'acme:factors'
+
+/** The RFC 8176 `amr` values a session carries ({@link SESSION_AMR_KEY}); `[]` when it holds none. */
+export function sessionAmr(session: Pick<Session, 'data'>): string[] {
+  const amr = session.data[SESSION_AMR_KEY]
+  return Array.isArray(amr) ? amr.filter((value): value is string => typeof value === 'string') : []
+}
+
+/** The factors a session's user proved and when ({@link SESSION_FACTORS_KEY}); `[]` when none are recorded. */
+export function sessionFactors(session: Pick<Session, 'data'>): SessionFactor[] {
+  const factors = session.data[SESSION_FACTORS_KEY]
+  if (!Array.isArray(factors)) return []
+  return factors.flatMap((factor) =>
+    typeof factor === 'object' && factor !== null && !Array.isArray(factor) && typeof factor.method === 'string' && typeof factor.at === 'number'
+      ? [{ method: factor.method, at: factor.at }]
+      : [],
+  )
+}
+
+/** The `data` entries for `amr` and `factors` (checked: at most 16 short strings, 16 factors). */
+export function authMethodData(meta: { amr?: readonly string[]; factors?: readonly SessionFactor[] }, path: string): SessionData {
+  const out: SessionData = {}
+  if (meta.amr !== undefined) {
+    if (!Array.isArray(meta.amr) || meta.amr.length > 16 || !meta.amr.every((value) => typeof value === 'string' && /^[a-z0-9_:-]{1,32}$/.test(value))) {
+      throw new TypeError(`${path}.amr must be an array of at most 16 short lower-case strings`)
+    }
+    out[SESSION_AMR_KEY] = [...(meta.amr as readonly string[])]
+  }
+  if (meta.factors !== undefined) {
+    const valid = (factor: SessionFactor) =>
+      typeof factor === 'object' && factor !== null && typeof factor.method === 'string' && factor.method.length <= 32 && Number.isFinite(factor.at)
+    if (!Array.isArray(meta.factors) || meta.factors.length > 16 || !meta.factors.every(valid)) {
+      throw new TypeError(`${path}.factors must be an array of at most 16 { method, at } entries`)
+    }
+    out[SESSION_FACTORS_KEY] = (meta.factors as readonly SessionFactor[]).map((factor) => ({ method: factor.method, at: factor.at }))
+  }
+  return out
+}
+
+/** The `data` key that holds the roles captured at sign-in (and rewritten by `updateRoles`). */
+export const SESSION_ROLES_KEY = 'acme:roles'
+
+/** The roles a session carries ({@link SESSION_ROLES_KEY}); `[]` when it holds none. */
+export function sessionRoles(session: Pick<Session, 'data'>): string[] {
+  const roles = session.data[SESSION_ROLES_KEY]
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : []
+}
+
+/** Checks a roles argument: an array of at most 64 non-empty strings of at most 128 characters. */
+export function checkRoles(roles: unknown, path: string): string[] {
+  if (!Array.isArray(roles) || roles.length > 64 || !roles.every((role) => typeof role === 'string' && role.length > 0 && role.length <= 128)) {
+    throw new TypeError(`${path} must be an array of at most 64 non-empty strings`)
+  }
+  return [...(roles as string[])]
 }
 
 /** A session as a store keeps it: the public session plus the SHA-256 of the token's secret. */

@@ -18,6 +18,8 @@ export interface AccessTokenClaims {
   auth_time?: number
   /** How the user authenticated (`'password'`, `'oidc'`, `'mfa'`, …; RFC 9068 §2.2.1), when known. */
   acr?: string
+  /** RFC 8176 authentication method references (`pwd`, `otp`, `hwk`, `mfa`, …; RFC 9068 §2.2.1), when known. */
+  amr?: string[]
 }
 
 /** What the caller decides for one token; the rest (`iss`, times, `jti`) the issuer fills in. */
@@ -30,6 +32,8 @@ export interface AccessTokenInput {
   authTime?: number
   /** `acr`: how they proved it. Kept across refreshes. */
   acr?: string
+  /** `amr`: the RFC 8176 methods they proved it with (at most 16 short strings). Kept across refreshes. */
+  amr?: readonly string[]
   /** Overrides the issuer's default audience for this token. */
   aud?: string | readonly string[]
 }

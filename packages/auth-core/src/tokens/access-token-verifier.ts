@@ -2,9 +2,11 @@ import { systemClock, type Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { KeyRing } from '../keys/key-ring.js'
 import type { SigningAlgorithm } from '../keys/signing-key.js'
-import { requireMethods, requireObject } from '../lib/options.js'
+import { sha256 } from '../lib/crypto.js'
+import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
 import type { AccessTokenClaims } from './access-token-claims.js'
-import { verifyAccessJwt } from './lib/verify-jwt.js'
+import { VerifiedTokenCache, type VerifiedToken } from './lib/verified-token-cache.js'
+import { MAX_TOKEN_LENGTH, verifyAccessJwt } from './lib/verify-jwt.js'
 import { resolveVerifyPolicy } from './lib/verify-policy.js'
 
 /** Options of {@link createAccessTokenVerifier}. */
@@ -21,6 +23,33 @@ export interface AccessTokenVerifierOptions {
   clockToleranceSeconds?: number
   /** @default systemClock */
   clock?: Clock
+  /**
+   * Remembers tokens that verified, so a token presented again skips the signature check (an
+   * EdDSA verify costs about as much as a whole Express request). `{}` turns it on with the
+   * default bound. See {@link AccessTokenVerifierCacheOptions} for what it guarantees.
+   * @default false (every call verifies the signature)
+   */
+  cache?: false | AccessTokenVerifierCacheOptions
+}
+
+/**
+ * The verified-token cache of {@link createAccessTokenVerifier}. Per instance and in memory:
+ * - keyed by the token's SHA-256 (the token itself is not kept), so only the very same token finds
+ *   an entry; a token that differs in one byte is verified in full;
+ * - only successes are cached: a token that failed is verified again every time;
+ * - an entry answers only while the clock reads before the token's `exp` (and not before the
+ *   moment it was cached): `clockToleranceSeconds` never stretches a cached answer past `exp`; a
+ *   token inside the tolerance is verified in full each time, as without the cache;
+ * - each hit asks the key ring whether the signing key is still published (a map lookup in the
+ *   ring's local copy). A key removed here (`rotate({ compromised: true })`) stops answering from
+ *   the cache at once; one removed by another instance stops when this ring re-reads the store
+ *   (`rotation.refreshSeconds`, ≤ 30 s): the same bound as without the cache. Its entries are dropped.
+ * - least recently used goes first beyond `maxEntries`; an entry holds the claims and a key
+ *   reference (about 0.5 KB), so the default bound is about 5 MB.
+ */
+export interface AccessTokenVerifierCacheOptions {
+  /** @default 10000 */
+  maxEntries?: number
 }
 
 /** Verifies access tokens; see {@link createAccessTokenVerifier}. */
@@ -55,6 +84,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const keyRing = requireMethods<Pick<KeyRing, 'verificationKey'>>(input.keyRing, 'options.keyRing', ['verificationKey'])
   const clock = input.clock === undefined ? systemClock : requireMethods<Clock>(input.clock, 'options.clock', ['now'])
   const policy = resolveVerifyPolicy(input, clock)
+  const cache = resolveCache(input.cache)
 
   const resolveKey = async (kid: string, alg: SigningAlgorithm) => {
     const key = await keyRing.verificationKey(kid)
@@ -63,7 +93,49 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return key.key
   }
 
+  if (!cache) {
+    return Object.freeze({
+      verify: (token: unknown) => verifyAccessJwt(token, policy, resolveKey),
+    })
+  }
+
+  /** The ring still publishes the very key that checked the signature (same kid, alg and key object). */
+  const stillPublished = async (entry: VerifiedToken) => {
+    const key = await keyRing.verificationKey(entry.kid)
+    return key !== null && key.alg === entry.alg && key.key === entry.key
+  }
+
   return Object.freeze({
-    verify: (token: unknown) => verifyAccessJwt(token, policy, resolveKey),
+    async verify(token: unknown) {
+      // What cannot be a token is refused by the full path, without hashing it.
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return verifyAccessJwt(token, policy, resolveKey)
+      const tokenHash = await sha256(token)
+      const hit = cache.get(tokenHash, clock.now())
+      if (hit) {
+        if (await stillPublished(hit)) return copyClaims(hit.claims)
+        cache.deleteKid(hit.kid)
+      }
+      const signer: { used?: Omit<VerifiedToken, 'claims'> } = {}
+      const claims = await verifyAccessJwt(token, policy, async (kid, alg) => {
+        const key = await resolveKey(kid, alg)
+        signer.used = { kid, alg, key }
+        return key
+      })
+      // Only here, after every check passed; the cache keeps its own copy, so a caller that
+      // changes its claims (roles, say) changes nothing for the next request.
+      if (signer.used) cache.set(tokenHash, { ...signer.used, claims: copyClaims(claims) }, clock.now())
+      return claims
+    },
   })
+}
+
+function resolveCache(value: unknown): VerifiedTokenCache | undefined {
+  if (value === undefined || value === false) return undefined
+  const options = requireObject(value, 'options.cache')
+  return new VerifiedTokenCache(optionalNumber(options.maxEntries, 'options.cache.maxEntries', 10_000, { min: 1, max: 10_000_000, integer: true }))
+}
+
+/** A frozen copy whose lists are the copy's own. */
+function copyClaims(claims: AccessTokenClaims): AccessTokenClaims {
+  return Object.freeze({ ...claims, aud: Array.isArray(claims.aud) ? [...claims.aud] : claims.aud, roles: [...claims.roles] })
 }

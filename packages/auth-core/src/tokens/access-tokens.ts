@@ -4,6 +4,7 @@ import type { KeyRing } from '../keys/key-ring.js'
 import { randomToken } from '../lib/crypto.js'
 import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
 import type { AccessTokenClaims, AccessTokenInput, IssuedAccessToken } from './access-token-claims.js'
+import { isAmr } from './lib/amr-claim.js'
 import { requireNonEmptyString } from './lib/verify-policy.js'
 
 /** The hard ceiling on an access token's lifetime: revocation lags by at most this much. */
@@ -42,7 +43,8 @@ function audienceOf(value: unknown, path: string): string | string[] {
 
 /**
  * Creates the access-token issuer: short JWTs signed with the key ring's active key, claims
- * `iss`, `aud`, `sub`, `sid`, `iat`, `nbf`, `exp`, `jti`, `roles` and optional `scope`.
+ * `iss`, `aud`, `sub`, `sid`, `iat`, `nbf`, `exp`, `jti`, `roles` and optional `scope`,
+ * `auth_time`, `acr` and `amr` (RFC 8176 method references, e.g. `['pwd', 'otp', 'mfa']`).
  *
  * @example
  * ```ts
@@ -81,6 +83,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         throw new TypeError('input.authTime must be whole seconds since the epoch')
       }
       if (claimInput.acr !== undefined && typeof claimInput.acr !== 'string') throw new TypeError('input.acr must be a string')
+      if (claimInput.amr !== undefined && !isAmr(claimInput.amr)) throw new TypeError('input.amr must be a list of at most 16 short strings')
       const aud = claimInput.aud === undefined ? audience : audienceOf(claimInput.aud, 'input.aud')
       if (aud === undefined) throw new TypeError('input.aud is required when options.audience is not set')
 
@@ -99,6 +102,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         ...(claimInput.scope === undefined ? {} : { scope: claimInput.scope }),
         ...(claimInput.authTime === undefined ? {} : { auth_time: claimInput.authTime }),
         ...(claimInput.acr === undefined ? {} : { acr: claimInput.acr }),
+        ...(claimInput.amr === undefined ? {} : { amr: [...claimInput.amr] }),
       }
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })

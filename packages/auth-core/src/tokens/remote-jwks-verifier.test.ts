@@ -37,10 +37,10 @@ describe('createRemoteJwksVerifier', () => {
     const token = await issue()
     for (let i = 0; i < 5; i++) await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'u1' })
     expect(server.requests).toBe(1)
-    clock.advance(269_000) // max-age 300 s minus at most 10 % jitter: still cached
+    clock.advance(26_900) // max-age 300 s is capped at 30 s, minus at most 10 % jitter: still cached
     await verifier.verify(token)
     expect(server.requests).toBe(1)
-    clock.advance(31_000)
+    clock.advance(3_100)
     await verifier.verify(token)
     expect(server.requests).toBe(2)
   })
@@ -84,19 +84,53 @@ describe('createRemoteJwksVerifier', () => {
     await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'u1' })
   })
 
-  it('keeps verifying with cached keys while the JWKS is down after max-age, but not a kid it never saw', async () => {
-    const { verifier, issue, forgedKid, server, clock } = setup()
-    await verifier.verify(await issue())
+  it('never serves a key past the capped max-age: fails closed with ERR_JWKS_FETCH when the JWKS is down', async () => {
+    const { verifier, issue, keyRing, server, clock } = setup()
+    const before = await issue()
+    await verifier.verify(before) // cached, although the JWKS says max-age=300
+    await keyRing.rotate({ compromised: true })
     server.up = false
-    clock.advance(301_000)
-    await expect(verifier.verify(await issue())).resolves.toMatchObject({ sub: 'u1' })
+    clock.advance(26_999) // the honoured max-age is 30 s (capped), minus at most 10 % jitter
+    await expect(verifier.verify(before)).resolves.toMatchObject({ sub: 'u1' })
+    clock.advance(3_001) // 30 s after the fetch: the cached keys are no longer trusted
+    expect(await codeOf(verifier.verify(before))).toBe('ERR_JWKS_FETCH')
+    expect(await codeOf(verifier.verify(await issue()))).toBe('ERR_JWKS_FETCH')
+    clock.advance(3_600_000)
+    expect(await codeOf(verifier.verify(before))).toBe('ERR_JWKS_FETCH')
+    server.up = true
     clock.advance(30_000)
-    expect(await codeOf(verifier.verify(await forgedKid()))).toBe('ERR_JWKS_FETCH')
+    expect(await codeOf(verifier.verify(before))).toBe('ERR_JWKS_NO_MATCHING_KEY') // the removed key is gone for good
+    await expect(verifier.verify(await issue())).resolves.toMatchObject({ sub: 'u1' })
+  })
+
+  it('a compromised key stops verifying at a remote verifier within 60 s, through another instance’s JWKS', async () => {
+    const clock = createTestClock()
+    const store = new MemoryKeyStore({ clock })
+    const a = createKeyRing({ store, secret, clock })
+    const served = createKeyRing({ store, secret, clock, rotation: { refreshSeconds: 30 } }) // the slowest allowed instance
+    const tokens = createAccessTokens({ keyRing: a, issuer, audience: 'api', clock })
+    const before = (await tokens.issue({ sub: 'u1', sid: 's1', roles: [] })).token
+    await served.jwks() // the serving instance holds the old ring from now on, for up to 30 s
+    await a.rotate({ compromised: true })
+    const fetch: FetchLike = async () => {
+      const body = await served.jwks()
+      return { ok: true, status: 200, headers: { get: (name) => (name === 'cache-control' ? 'max-age=86400' : null) }, json: () => Promise.resolve(body) }
+    }
+    const verifier = createRemoteJwksVerifier({ jwksUrl: 'https://app.test/.well-known/jwks.json', issuer, audience: 'api', http: { fetch }, clock })
+    clock.advance(29_000) // the worst moment: a first fetch just before the instance re-reads the ring
+    let lastAccepted = -1
+    for (let second = 29; second <= 120; second++) {
+      if ((await codeOf(verifier.verify(before))) === 'ok') lastAccepted = second
+      clock.advance(1_000)
+    }
+    expect(lastAccepted).toBeGreaterThanOrEqual(29) // the lag is real…
+    expect(lastAccepted).toBeLessThan(60) // …and bounded
   })
 
   it('validates its options, naming the path', () => {
     expect(() => createRemoteJwksVerifier({ jwksUrl: 'ftp://x', issuer, audience: 'api' })).toThrow(/options\.jwksUrl/)
     expect(() => createRemoteJwksVerifier({ jwksUrl: 'https://x', issuer: '', audience: 'api' })).toThrow(/options\.issuer/)
     expect(() => createRemoteJwksVerifier({ jwksUrl: 'https://x', issuer, audience: [] })).toThrow(/options\.audience/)
+    expect(() => createRemoteJwksVerifier({ jwksUrl: 'https://x', issuer, audience: 'api', http: { maxCacheSeconds: 300 } })).toThrow(/options\.http\.maxCacheSeconds/)
   })
 })

@@ -5,8 +5,16 @@ import type { AccessTokenVerifier } from './access-token-verifier.js'
 import { JwksCache, type FetchLike } from './lib/jwks-cache.js'
 import { verifyAccessJwt } from './lib/verify-jwt.js'
 import { requireNonEmptyString, resolveVerifyPolicy } from './lib/verify-policy.js'
+import { createAuthMetrics } from '../metrics/auth-metrics.js'
 
 export type { FetchLike } from './lib/jwks-cache.js'
+
+/**
+ * The longest a remote verifier caches the JWKS, in seconds. With the key ring's `refreshSeconds`
+ * (at most 30), a key removed by `rotate({ compromised: true })` stops verifying everywhere within
+ * 60 s.
+ */
+const MAX_CACHE_SECONDS = 30
 
 /** Options of {@link createRemoteJwksVerifier}. */
 export interface RemoteJwksVerifierOptions {
@@ -22,10 +30,12 @@ export interface RemoteJwksVerifierOptions {
   clockToleranceSeconds?: number
   /**
    * How to fetch the JWKS, and the cache's limits. The cache lives for the response's
-   * `Cache-Control: max-age` (30 s to 1 day; 300 without one) minus up to 10 % jitter.
-   * @default { fetch: globalThis.fetch, cooldownSeconds: 30, timeoutMs: 5000 }
+   * `Cache-Control: max-age`, capped at `maxCacheSeconds` (1 to 30), minus up to 10 % jitter. The
+   * cap bounds how long a key removed after a compromise keeps verifying here: past it, cached keys
+   * are not trusted, and a JWKS that cannot be fetched fails every verification (`ERR_JWKS_FETCH`).
+   * @default { fetch: globalThis.fetch, cooldownSeconds: 30, timeoutMs: 5000, maxCacheSeconds: 30 }
    */
-  http?: { fetch?: FetchLike; cooldownSeconds?: number; timeoutMs?: number }
+  http?: { fetch?: FetchLike; cooldownSeconds?: number; timeoutMs?: number; maxCacheSeconds?: number }
   /** @default systemClock */
   clock?: Clock
 }
@@ -36,9 +46,10 @@ export interface RemoteJwksVerifier extends AccessTokenVerifier {
 }
 
 /**
- * Creates a verifier for upstream services: it reads the JWKS over HTTP, caches it, refetches at
- * most once per cooldown on an unknown kid, and fails closed (`ERR_JWKS_FETCH`) when no cached key
- * fits and the JWKS cannot be fetched.
+ * Creates a verifier for upstream services: it reads the JWKS over HTTP, caches it (30 s at most by
+ * default), refetches at most once per cooldown on an unknown kid, and fails closed
+ * (`ERR_JWKS_FETCH`) when the cache has expired, or holds no fitting key, and the JWKS cannot be
+ * fetched.
  *
  * @example
  * ```ts
@@ -63,10 +74,17 @@ export function createRemoteJwksVerifier(options: RemoteJwksVerifierOptions): Re
   const fetchImpl = (http.fetch as FetchLike | undefined) ?? (globalThis.fetch)
   const cooldown = http.cooldownSeconds ?? 30
   const timeoutMs = http.timeoutMs ?? 5000
+  const maxCacheSeconds = http.maxCacheSeconds ?? MAX_CACHE_SECONDS
   if (typeof cooldown !== 'number' || !(cooldown >= 1 && cooldown <= 3600)) throw new TypeError('options.http.cooldownSeconds must be between 1 and 3600')
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 1 && timeoutMs <= 60_000)) throw new TypeError('options.http.timeoutMs must be between 1 and 60000')
+  if (typeof maxCacheSeconds !== 'number' || !(maxCacheSeconds >= 1 && maxCacheSeconds <= MAX_CACHE_SECONDS)) {
+    throw new TypeError(`options.http.maxCacheSeconds must be between 1 and ${MAX_CACHE_SECONDS}`)
+  }
 
-  const cache = new JwksCache({ url, fetch: fetchImpl, clock, algorithms: policy.algorithms, cooldownMs: cooldown * 1000, timeoutMs })
+  const cache = new JwksCache({
+    url, fetch: fetchImpl, clock, algorithms: policy.algorithms, cooldownMs: cooldown * 1000, timeoutMs, maxAgeCapSeconds: maxCacheSeconds,
+    metrics: createAuthMetrics(),
+  })
   return Object.freeze({
     verify: (token: unknown) => verifyAccessJwt(token, policy, (kid, alg) => cache.resolve(kid, alg)),
     get fetches() {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js'
-import { randomToken } from '../../lib/crypto.js'
+import { randomToken, timingSafeEqual } from '../../lib/crypto.js'
 
 /** Named locks with expiry for the memory stores: the same contract as SET NX PX + compare-and-delete. */
 export class MemoryLocks {
@@ -20,6 +20,7 @@ export class MemoryLocks {
   }
 
   release(name: string, token: string): void {
-    if (this.#held.get(name)?.token === token) this.#held.delete(name)
+    const held = this.#held.get(name)
+    if (held && timingSafeEqual(held.token, token)) this.#held.delete(name)
   }
 }

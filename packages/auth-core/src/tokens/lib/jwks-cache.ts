@@ -1,12 +1,16 @@
 // A cached JWKS fetched over HTTP, for verifiers that do not share the key store. Rules:
-// - cache for the response's max-age (bounded), minus up to 10 % jitter so a fleet does not refetch in step;
+// - cache for the response's max-age, capped (30 s by default), minus up to 10 % jitter so a fleet
+//   does not refetch in step. The cap is what makes a key removed after a compromise stop
+//   verifying here within a known time, whatever max-age the JWKS (or a cache in front) announces;
 // - an unknown kid triggers at most one refetch per cooldown, so forged kids cannot make every
 //   request a fetch; a failed fetch also waits out the cooldown;
-// - fail closed: with no fitting cached key and no fresh JWKS, verification fails.
+// - fail closed: past max-age, keys are no longer trusted; if the JWKS cannot be fetched, every
+//   verification fails with ERR_JWKS_FETCH (no stale-if-error: a stale set may hold a removed key).
 import { importJWK, type CryptoKey, type JWK } from 'jose'
 import type { Clock } from '../../clock.js'
 import { AuthError } from '../../errors.js'
 import { isSigningAlgorithm, type SigningAlgorithm } from '../../keys/signing-key.js'
+import type { AuthMetrics } from '../../metrics/auth-metrics.js'
 
 export type FetchLike = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<{
   ok: boolean
@@ -27,13 +31,14 @@ export interface JwksCacheSettings {
   algorithms: readonly SigningAlgorithm[]
   cooldownMs: number
   timeoutMs: number
+  /** The longest max-age honoured, in seconds. */
+  maxAgeCapSeconds: number
+  /** Counts each fetch by outcome. */
+  metrics: Pick<AuthMetrics, 'jwksFetch'>
 }
 
-const DEFAULT_MAX_AGE_S = 300
+/** A shorter max-age (or `no-cache`) is raised to this, so a JWKS cannot make every request a fetch. */
 const MIN_MAX_AGE_S = 30
-const MAX_MAX_AGE_S = 86_400
-/** After expiry, cached keys still serve while the JWKS cannot be fetched, for at most this long. */
-const STALE_IF_ERROR_MS = 3_600_000
 const publicMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const
 
 export class JwksCache {
@@ -60,7 +65,7 @@ export class JwksCache {
     if (fetchError === undefined && ((expired && (cooledDown || !this.#lastAttemptFailed)) || (!this.#keys.has(kid) && cooledDown))) {
       fetchError = await this.#refresh().then(() => undefined, (error: unknown) => error ?? new Error('fetch failed'))
     }
-    const usable = this.#settings.clock.now() < this.#expiresAt + STALE_IF_ERROR_MS
+    const usable = this.#settings.clock.now() < this.#expiresAt
     const cached = usable ? this.#keys.get(kid) : undefined
     if (cached && cached.alg === alg) return cached.key
     if (fetchError !== undefined || (!usable && this.#lastAttemptFailed)) {
@@ -70,7 +75,15 @@ export class JwksCache {
   }
 
   #refresh(): Promise<void> {
-    this.#inflight ??= this.#fetch().finally(() => (this.#inflight = undefined))
+    this.#inflight ??= this.#fetch()
+      .then(
+        () => this.#settings.metrics.jwksFetch('ok'),
+        (error: unknown) => {
+          this.#settings.metrics.jwksFetch('error')
+          throw error
+        },
+      )
+      .finally(() => (this.#inflight = undefined))
     return this.#inflight
   }
 
@@ -91,7 +104,7 @@ export class JwksCache {
     for (const cached of keys.values()) cached.key.catch(() => {}) // a bad key fails its own verification, not the set
     this.#keys = keys
     this.#lastAttemptFailed = false
-    const maxAge = parseMaxAge(response.headers.get('cache-control'))
+    const maxAge = honouredMaxAge(response.headers.get('cache-control'), this.#settings.maxAgeCapSeconds)
     const jitter = 1 - crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32 / 10
     this.#expiresAt = clock.now() + maxAge * 1000 * jitter
   }
@@ -108,8 +121,8 @@ export class JwksCache {
   }
 }
 
-function parseMaxAge(cacheControl: string | null): number {
+function honouredMaxAge(cacheControl: string | null, cap: number): number {
   const match = cacheControl ? /(?:^|,)\s*max-age=(\d+)/i.exec(cacheControl) : null
-  const seconds = match ? Number(match[1]) : DEFAULT_MAX_AGE_S
-  return Math.min(MAX_MAX_AGE_S, Math.max(MIN_MAX_AGE_S, seconds))
+  const seconds = match ? Number(match[1]) : cap
+  return Math.min(cap, Math.max(MIN_MAX_AGE_S, seconds))
 }

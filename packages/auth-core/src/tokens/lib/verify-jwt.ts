@@ -2,13 +2,15 @@ import { decodeProtectedHeader, jwtVerify, type CryptoKey, type JWTPayload } fro
 import { AuthError } from '../../errors.js'
 import type { SigningAlgorithm } from '../../keys/signing-key.js'
 import type { AccessTokenClaims } from '../access-token-claims.js'
+import { isAmr } from './amr-claim.js'
 import { claimError, toJwtAuthError } from './jwt-errors.js'
 import type { VerifyPolicy } from './verify-policy.js'
 
 /** Finds the public key for a header's `kid` and `alg`; throws `ERR_JWKS_NO_MATCHING_KEY` (or `ERR_JWKS_FETCH`). */
 export type ResolveVerificationKey = (kid: string, alg: SigningAlgorithm) => Promise<CryptoKey>
 
-const MAX_TOKEN_LENGTH = 8192
+/** Longer strings are refused before any parsing (and never hashed for the verified-token cache). */
+export const MAX_TOKEN_LENGTH = 8192
 
 /** Verifies an access token against a policy, with every failure mapped to a stable AuthError code. */
 export async function verifyAccessJwt(
@@ -52,12 +54,13 @@ export async function verifyAccessJwt(
 }
 
 function toClaims(payload: JWTPayload): AccessTokenClaims {
-  const { sid, roles, scope, auth_time: authTime, acr } = payload as {
+  const { sid, roles, scope, auth_time: authTime, acr, amr } = payload as {
     sid?: unknown
     roles?: unknown
     scope?: unknown
     auth_time?: unknown
     acr?: unknown
+    amr?: unknown
   }
   if (typeof payload.sub !== 'string') throw claimError('sub', '"sub" claim must be a string')
   if (typeof sid !== 'string') throw claimError('sid', 'missing or invalid "sid" claim')
@@ -68,6 +71,7 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
   if (typeof payload.jti !== 'string') throw claimError('jti', '"jti" claim must be a string')
   if (authTime !== undefined && typeof authTime !== 'number') throw claimError('auth_time', '"auth_time" claim must be a number')
   if (acr !== undefined && typeof acr !== 'string') throw claimError('acr', '"acr" claim must be a string')
+  if (amr !== undefined && !isAmr(amr)) throw claimError('amr', '"amr" claim must be a list of short strings')
   return Object.freeze({
     iss: payload.iss!,
     aud: payload.aud!,
@@ -81,5 +85,6 @@ function toClaims(payload: JWTPayload): AccessTokenClaims {
     ...(scope === undefined ? {} : { scope }),
     ...(authTime === undefined ? {} : { auth_time: authTime }),
     ...(acr === undefined ? {} : { acr }),
+    ...(amr === undefined ? {} : { amr: [...amr] }),
   })
 }
