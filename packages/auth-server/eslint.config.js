@@ -1,3 +1,3 @@
 import { defineEslintConfig } from '@acme/tooling/eslint'
 
-export default defineEslintConfig(import.meta.dirname)
+export default defineEslintConfig(import.meta.dirname, { securityCritical: true })

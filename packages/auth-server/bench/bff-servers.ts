@@ -1,39 +1,56 @@
-// Child processes for the BFF benchmark: `upstream` (a plain JSON API), `bff` (auth.bff in front of
-// it), `hpm` (http-proxy-middleware with a keep-alive agent in front of it). Prints READY <port> <cookie>.
+// Child processes of the BFF benchmark: `upstream` (a plain JSON API), `bff` (auth.bff in front of
+// it, Bearer tokens minted by core for the session as an app gets them by default), `hpm`
+// (http-proxy-middleware with a keep-alive agent in front of it). See bench/lib/bench-child.ts.
 import { createScryptHasher } from '@acme/auth-core/argon2'
-import { createSessionManager, MemorySessionStore } from '@acme/auth-core'
+import {
+  createAccessTokens,
+  createKeyRing,
+  createRefreshFamilies,
+  createSessionManager,
+  MemoryKeyStore,
+  MemoryRefreshStore,
+  MemorySessionStore,
+} from '@acme/auth-core'
 import express from 'express'
 import { createProxyMiddleware } from 'http-proxy-middleware'
-import { Agent, createServer } from 'node:http'
+import { Agent } from 'node:http'
 import { createAuth } from '../src/index.js'
+import { serveBench } from './lib/bench-child.js'
 
 const [role, upstreamUrl] = process.argv.slice(2)
-const listen = (server: ReturnType<typeof createServer>, cookie = '') =>
-  server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as { port: number }).port} ${cookie}`))
+const origin = 'http://localhost:3000'
+const user = { id: 'bench-user', email: 'bench@example.com', name: 'Bench', roles: ['member'] }
 
 if (role === 'upstream') {
   const body = JSON.stringify({ notes: [{ id: 1, title: 'hello' }] })
-  listen(createServer((_req, res) => {
+  serveBench((_req, res) => {
     res.setHeader('content-type', 'application/json')
     res.end(body)
-  }))
+  }, { cookie: () => '' })
 } else if (role === 'hpm') {
   const app = express()
-  app.use('/api', createProxyMiddleware({ target: upstreamUrl, changeOrigin: true, agent: new Agent({ keepAlive: true, maxSockets: 64 }) }))
-  listen(createServer(app))
-} else {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  app.use('/api', createProxyMiddleware({ target: upstreamUrl, changeOrigin: true, agent }))
+  serveBench(app, { cookie: () => '' })
+} else if (role === 'bff') {
+  const keyRing = createKeyRing({ store: new MemoryKeyStore(), secret: 'bench-key-encryption-secret-0123456789' })
+  await keyRing.ready()
+  const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin })
   const sessions = createSessionManager({ store: new MemorySessionStore() })
   const auth = createAuth({
     sessions,
-    users: { findByEmail: () => Promise.resolve(null), findById: () => Promise.resolve(null) },
+    users: { findByEmail: () => Promise.resolve(null), findById: (id) => Promise.resolve(id === user.id ? user : null) },
     passwords: createScryptHasher(),
-    http: { origin: 'http://localhost:3000', secret: 'bench-secret-bench-secret-bench-secret-1234' },
+    http: { origin, secret: 'bench-secret-bench-secret-bench-secret-1234' },
+    tokens: { keyRing, accessTokens, refreshFamilies: createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, sessions }) },
   })
   const app = express()
   app.use(auth.middleware())
-  // A fixed token stands in for core's access-token issuer: the benchmark measures the proxy.
-  app.use(auth.bff({ upstream: upstreamUrl!, tokens: () => Promise.resolve({ token: 'bench.token.value', expiresAt: Date.now() + 3600_000 }) }))
-  const { token } = await sessions.create('bench-user')
-  listen(createServer(app), `__Host-sid=${token}`)
+  const bff = auth.bff({ upstream: upstreamUrl!, audience: 'notes-api' })
+  app.use(bff)
+  const { cookie } = await auth.issueSession(user)
+  const session = cookie.split('; ').find((pair) => pair.startsWith('__Host-sid='))!
+  serveBench(app, { cookie: () => session }, () => bff.close())
+} else {
+  throw new Error(`unknown role ${role}; one of upstream, bff, hpm`)
 }
-process.on('SIGTERM', () => process.exit(0))

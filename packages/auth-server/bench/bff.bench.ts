@@ -1,64 +1,46 @@
-// req/s and p50/p99 through the BFF, direct to the upstream, and through http-proxy-middleware
-// (keep-alive agent), in one run with the same upstream.
-import autocannon from 'autocannon'
-import { spawn, type ChildProcess } from 'node:child_process'
+// req/s and p50/p99 through the BFF (session check, minted Bearer token, proxy), through
+// http-proxy-middleware with a keep-alive agent, and direct to the upstream, in interleaved rounds
+// against the same upstream. The upstream runs beside the load generator, each proxy on the server core.
+import { pinLoadGenerator } from '@acme/tooling/bench'
 import { fileURLToPath } from 'node:url'
+import { runRounds, type RatioGoal, type RoundsResult, type Scenario } from './lib/rounds.js'
+import { startServer, type ServerProcess } from './lib/server-process.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const duration = Number(process.env.BENCH_DURATION ?? 8)
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
+type ProxyScenario = 'direct' | 'bff' | 'http-proxy-middleware'
 
-function start(role: string, upstream = ''): Promise<{ child: ChildProcess; port: string; cookie: string }> {
-  const child = spawn(process.execPath, ['--conditions=@acme/source', '--import', 'tsx', `${here}bff-servers.ts`, role, upstream], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const line = chunk.toString().split('\n').find((l) => l.startsWith('READY '))
-      if (line) {
-        const [, port, cookie] = line.trim().split(' ')
-        resolve({ child, port: port!, cookie: cookie ?? '' })
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)))
-  })
-}
+export const bffRatios: ReadonlyArray<RatioGoal<ProxyScenario>> = [
+  { name: 'BFF ÷ http-proxy-middleware (keep-alive), req/s', numerator: 'bff', denominator: 'http-proxy-middleware', goal: 1.5 },
+  { name: 'BFF p99 ÷ http-proxy-middleware p99 (no worse)', numerator: 'bff', denominator: 'http-proxy-middleware', metric: 'p99Ms', goal: 1, comparison: 'at-most' },
+  { name: 'BFF ÷ direct to the upstream', numerator: 'bff', denominator: 'direct' },
+]
 
-export interface ProxyResult {
-  scenario: string
-  requestsPerSecond: number
-  p50Ms: number
-  p99Ms: number
-  non2xx: number
-  errors: number
-}
+const upstreamBody = JSON.stringify({ notes: [{ id: 1, title: 'hello' }] })
 
-export default async function bffBench(): Promise<ProxyResult[]> {
-  const upstream = await start('upstream')
-  const upstreamUrl = `http://127.0.0.1:${upstream.port}`
-  const results: ProxyResult[] = []
-  try {
-    for (const scenario of ['direct', 'bff', 'http-proxy-middleware']) {
-      const proxy = scenario === 'direct' ? undefined : await start(scenario === 'bff' ? 'bff' : 'hpm', upstreamUrl)
-      try {
-        const url = proxy ? `http://127.0.0.1:${proxy.port}/api/notes` : `${upstreamUrl}/notes`
-        const headers = proxy?.cookie ? { cookie: proxy.cookie } : {}
-        await autocannon({ url, headers, connections, duration: 1 })
-        const r = await autocannon({ url, headers, connections, duration })
-        results.push({ scenario, requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts })
-      } finally {
-        proxy?.child.kill('SIGTERM')
-      }
-    }
-  } finally {
-    upstream.child.kill('SIGTERM')
+export default async function bffBench(): Promise<RoundsResult> {
+  pinLoadGenerator()
+  const started: ServerProcess[] = []
+  const start = async (role: string, args: string[], core: 'server' | 'load-generator') => {
+    const server = await startServer(role, `${here}bff-servers.ts`, [role, ...args], { core })
+    started.push(server)
+    return server
   }
-  const direct = results[0]!.requestsPerSecond
-  const hpm = results[2]!.requestsPerSecond
-  console.log(`\n## BFF proxy, ${connections} connections, ${duration} s each`)
-  console.table(results.map((r) => ({ ...r, 'x direct': (r.requestsPerSecond / direct).toFixed(2) })))
-  console.log(`bff / http-proxy-middleware = ${(results[1]!.requestsPerSecond / hpm).toFixed(2)} (goal >= 1.0)`)
-  return results
+  try {
+    const upstream = await start('upstream', [], 'load-generator')
+    const upstreamUrl = `http://127.0.0.1:${upstream.port}`
+    const bff = await start('bff', [upstreamUrl], 'server')
+    const hpm = await start('hpm', [upstreamUrl], 'server')
+    const sameBody = (text: string) => text === upstreamBody
+    const scenarios: Array<Scenario<ProxyScenario>> = [
+      { name: 'direct', url: `${upstreamUrl}/notes`, body: sameBody, refusesAnonymous: false },
+      { name: 'bff', url: `http://127.0.0.1:${bff.port}/api/notes`, body: sameBody, refusesAnonymous: true },
+      { name: 'http-proxy-middleware', url: `http://127.0.0.1:${hpm.port}/api/notes`, body: sameBody, refusesAnonymous: false },
+    ]
+    // Every scenario carries the BFF's session cookie (the others pass it through or ignore it).
+    return await runRounds('BFF proxy', scenarios, bffRatios, () => bff.cookie())
+  } finally {
+    await Promise.all(started.map((server) => server.stop()))
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bffBench()

@@ -15,14 +15,16 @@ export default async function refreshStormBench() {
   const keyRing = createKeyRing({ store: new MemoryKeyStore(), secret: 'bench-key-encryption-secret-0123456789', clock })
   await keyRing.ready()
   const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin, clock })
-  const refreshFamilies = createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, clock, audit })
+  const sessions = createSessionManager({ store: new MemorySessionStore(), clock })
+  const refreshFamilies = createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, sessions, clock, audit })
   const user = { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'] }
   const auth = createAuth({
     strategy: 'token',
-    sessions: createSessionManager({ store: new MemorySessionStore(), clock }),
+    sessions,
     passwords: createScryptHasher({ logN: 10 }),
     users: { findByEmail: () => Promise.resolve(null), findById: () => Promise.resolve(user) },
-    http: { origin, secret: 'bench-secret-bench-secret-bench-secret-1234' },
+    // 100 parallel refreshes from one IP would trip the per-IP route limit: this measures refresh itself.
+    http: { origin, secret: 'bench-secret-bench-secret-bench-secret-1234', limits: false },
     tokens: { keyRing, accessTokens, refreshFamilies, verifier: createAccessTokenVerifier({ keyRing, issuer: origin, audience: origin, clock }) },
   })
   const app = express()

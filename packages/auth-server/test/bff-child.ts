@@ -3,6 +3,8 @@
 import { createSessionManager, MemorySessionStore } from '@acme/auth-core'
 import express from 'express'
 import { createAuth } from '../src/index.js'
+import { createFetchAuth } from '../src/fetch/index.js'
+import { serveFetch } from './fetch-bridge.js'
 import { origin, secret, testHasher } from './fixtures.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
@@ -22,7 +24,14 @@ app.get('/__memory', (_req, res) => {
   res.json({ live: heapUsed + arrayBuffers })
 })
 app.use(auth.middleware())
-app.use(auth.bff({ upstream: process.argv[2]!, tokens: () => Promise.resolve({ token: 'fixed', expiresAt: Date.now() + 3600_000 }), maxBodyBytes: 64 * 1024 * 1024 }))
+const bffOptions = { upstream: process.argv[2]!, tokens: () => Promise.resolve({ token: 'fixed', expiresAt: Date.now() + 3600_000 }), maxBodyBytes: 64 * 1024 * 1024 }
+// argv[3] = 'fetch': the Fetch adapter's BFF (served on Node), else Express's middleware.
+if (process.argv[3] === 'fetch') {
+  const bff = createFetchAuth(auth.core).bff(bffOptions)
+  app.use(serveFetch((request) => bff.handler(request), '/api'))
+} else {
+  app.use(auth.bff(bffOptions))
+}
 const { cookie, csrfToken } = await auth.issueSession(user)
 const server = app.listen(0, '127.0.0.1', () => {
   console.log(`READY ${(server.address() as { port: number }).port} ${cookie.replace(/ /g, '')} ${csrfToken}`)

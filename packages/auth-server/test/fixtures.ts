@@ -6,6 +6,7 @@ import {
   MemoryRefreshStore,
   createSessionManager,
   MemorySessionStore,
+  type AccessTokenVerifierCacheOptions,
   type Clock,
   type AuditSink, type LoginLimiter, type PasswordHasher, type SessionManager, type SessionStore } from '@acme/auth-core'
 import { createScryptHasher } from '@acme/auth-core/argon2'
@@ -13,6 +14,7 @@ import { createRecordingAuditSink, createTestKeyRing, createTestUserDirectory, c
 import express, { type Express } from 'express'
 import request from 'supertest'
 import { createAuth, problemErrorHandler, requireAuth, requireRole, type DirectoryUser } from '../src/index.js'
+import type { AuthLimitsOptions, AuthSecondFactorOptions } from '../src/index.js'
 
 export const origin = 'https://app.example.com'
 export const secret = 'test-secret-that-is-long-enough-0123456789'
@@ -27,10 +29,14 @@ export interface TestApp {
   store: SessionStore
   users: Map<string, DirectoryUser>
   passwords: PasswordHasher
+  /** The key ring, access tokens and refresh families, when the app has tokens. */
+  tokens: Awaited<ReturnType<typeof createTestTokens>> | undefined
 }
 
 export interface TestAppOptions {
   limiter?: LoginLimiter
+  /** `http.limits`: on by default, as in an app. */
+  limits?: false | AuthLimitsOptions
   store?: SessionStore
   sessions?: SessionManager
   passwords?: PasswordHasher
@@ -39,18 +45,39 @@ export interface TestAppOptions {
   /** Enables tokens (key ring, access tokens, refresh families) even for the session strategy. */
   tokens?: boolean
   nativeClients?: boolean
-  /** Time for the key ring, access tokens and refresh families. */
+  /** The `aud` of native clients' access tokens. */
+  nativeAudience?: string
+  /** Time for the key ring, access tokens, refresh families and sessions. */
   clock?: Clock
+  /**
+   * Lets `createAuth` build the access-cookie verifier itself (on the system clock), with this
+   * `tokens.verifierCache` (`{}` for its default), instead of the fixture's verifier on `clock`.
+   */
+  defaultVerifier?: { verifierCache?: false | AccessTokenVerifierCacheOptions }
+  /** `secondFactors` (TOTP, recovery codes, the MFA gate). */
+  secondFactors?: AuthSecondFactorOptions
 }
 
-/** Key ring, access tokens and refresh families in memory, the way the README wires them. */
-export async function createTestTokens(clock?: Clock, nativeClients = false) {
+/** Key ring, access tokens and refresh families (bound to `sessions`) in memory, the way the README wires them. */
+export async function createTestTokens(clock?: Clock, nativeClients = false, sessions?: SessionManager, nativeAudience?: string) {
   const keyRing = await createTestKeyRing(clock ? { clock } : {})
   const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin, ...(clock ? { clock } : {}) })
-  const refreshFamilies = createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, audit: createRecordingAuditSink(), ...(clock ? { clock } : {}) })
+  const refreshFamilies = createRefreshFamilies({
+    store: new MemoryRefreshStore(),
+    accessTokens,
+    sessions: sessions ?? createSessionManager({ store: new MemorySessionStore(), ...(clock ? { clock } : {}) }),
+    audit: createRecordingAuditSink(),
+    ...(clock ? { clock } : {}),
+  })
   // The verifier must read the same clock as the issuer, or a moved test clock could not expire tokens.
-  const verifier = createAccessTokenVerifier({ keyRing, issuer: origin, audience: origin, ...(clock ? { clock } : {}) })
-  return { keyRing, accessTokens, refreshFamilies, verifier, nativeClients }
+  // It caches verified tokens, as the one createAuth builds does by default.
+  const verifier = createAccessTokenVerifier({ keyRing, issuer: origin, audience: origin, cache: {}, ...(clock ? { clock } : {}) })
+  return { keyRing, accessTokens, refreshFamilies, verifier, nativeClients, ...(nativeAudience === undefined ? {} : { nativeAudience }) }
+}
+
+function withDefaultVerifier(tokens: Awaited<ReturnType<typeof createTestTokens>>, options: NonNullable<TestAppOptions['defaultVerifier']>) {
+  const { verifier: _fixtures, ...rest } = tokens
+  return { ...rest, ...(options.verifierCache === undefined ? {} : { verifierCache: options.verifierCache }) }
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -58,18 +85,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { alice, bob } = await createTestUsers({ hasher: passwords })
   const directory = createTestUserDirectory([alice, bob])
   const store = options.store ?? new MemorySessionStore()
-  const sessions = options.sessions ?? createSessionManager({ store })
+  const sessions = options.sessions ?? createSessionManager({ store, ...(options.clock ? { clock: options.clock } : {}) })
+  const tokens =
+    options.strategy === 'token' || options.tokens || options.nativeClients
+      ? await createTestTokens(options.clock, options.nativeClients, sessions, options.nativeAudience)
+      : undefined
   const auth = createAuth({
     sessions,
     passwords,
     users: directory,
-    http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}) },
+    http: { origin, secret, ...(options.limiter ? { limiter: options.limiter } : {}), ...(options.limits === undefined ? {} : { limits: options.limits }) },
     ...(options.strategy ? { strategy: options.strategy } : {}),
-    ...(options.strategy === 'token' || options.tokens || options.nativeClients
-      ? { tokens: await createTestTokens(options.clock, options.nativeClients) }
-      : {}),
+    ...(tokens ? { tokens: options.defaultVerifier ? withDefaultVerifier(tokens, options.defaultVerifier) : tokens } : {}),
     // Every event goes to a recording sink: the setup file checks them all for secrets.
     audit: options.audit ?? createRecordingAuditSink(),
+    ...(options.secondFactors ? { secondFactors: options.secondFactors } : {}),
   })
   const app = express()
   app.set('trust proxy', false)
@@ -82,7 +112,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     res.json({ ok: true })
   })
   app.use(problemErrorHandler())
-  return { app, auth, sessions, store, users: directory.users, passwords }
+  return { app, auth, sessions, store, users: directory.users, passwords, tokens }
 }
 
 /**
@@ -133,11 +163,12 @@ export function browser(app: Express) {
     async login(email: string, password: string) {
       if (!csrf) await this.fetchCsrf()
       const res = await send('post', '/auth/login', { email, password })
-      if (res.status === 200) csrf = (res.body as { csrfToken: string }).csrfToken
+      // A sign-in waiting for its second factor has no session yet: the anonymous token stays good.
+      if (res.status === 200 && typeof (res.body as { csrfToken?: unknown }).csrfToken === 'string') csrf = (res.body as { csrfToken: string }).csrfToken
       return res
     },
     /** An unsent request with this browser's cookies, Origin and CSRF header, for raw bodies. */
-    raw(method: 'post' | 'delete', path: string) {
+    raw(method: 'post' | 'patch' | 'delete', path: string) {
       let req = request(app)[method](path).set('origin', origin).set('x-csrf-token', csrf)
       const cookie = cookieHeader(path)
       if (cookie) req = req.set('cookie', cookie)

@@ -1,3 +1,5 @@
+import { timingSafeEqual } from '@acme/auth-core'
+
 /** A Bearer token and when it stops being valid (epoch ms). */
 export interface BearerToken {
   token: string
@@ -25,7 +27,7 @@ export class BearerTokenCache {
    */
   get(sessionId: string, now: number, mint: () => Promise<BearerToken>, rejected?: string): Promise<BearerToken> {
     const cached = this.#tokens.get(sessionId)
-    if (cached && cached.token !== rejected && cached.expiresAt - this.#refreshAheadMs > now) return Promise.resolve(cached)
+    if (cached && (rejected === undefined || !timingSafeEqual(cached.token, rejected)) && cached.expiresAt - this.#refreshAheadMs > now) return Promise.resolve(cached)
     const pending = this.#inFlight.get(sessionId)
     if (pending) return pending
     const minting = mint().then(

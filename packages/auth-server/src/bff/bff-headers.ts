@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http'
+/** Request headers by lower-case name, as Node and the layer's exchange give them. */
+type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>
 
 // RFC 9110 §7.6.1: connection-specific headers never cross a proxy.
 const hopByHop = new Set([
@@ -14,7 +15,7 @@ const notForwarded = new Set([
   'x-request-id', 'content-length', 'expect',
 ])
 
-function connectionListed(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Set<string> {
+function connectionListed(headers: IncomingHeaders): Set<string> {
   const value = headers.connection
   const text = Array.isArray(value) ? value.join(',') : value ?? ''
   return new Set(text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))
@@ -22,7 +23,7 @@ function connectionListed(headers: IncomingHttpHeaders | Record<string, string |
 
 /** The headers sent upstream: the client's safe headers plus ours. */
 export function upstreamRequestHeaders(
-  incoming: IncomingHttpHeaders,
+  incoming: IncomingHeaders,
   added: Record<string, string>,
 ): Record<string, string | string[]> {
   const listed = connectionListed(incoming)
@@ -32,6 +33,33 @@ export function upstreamRequestHeaders(
     out[name] = value
   }
   return { ...out, ...added }
+}
+
+/** The `X-Forwarded-Host` and `X-Forwarded-Proto` the upstream sees. */
+export interface ForwardedOrigin {
+  host: string
+  proto: string
+}
+
+/**
+ * Picks the forwarding facts from the app's configured origins, never from the client: a `Host`
+ * header is the client's to choose, and an upstream that builds absolute URLs (links, redirects,
+ * password-reset mails) from `X-Forwarded-Host` would point them at an attacker's host. With several
+ * configured origins, the one whose host the request names is used, else the first.
+ */
+export function forwardedOriginFor(origins: readonly ForwardedOrigin[], requestHost: string | undefined): ForwardedOrigin {
+  const wanted = requestHost?.toLowerCase()
+  return origins.find((origin) => origin.host === wanted) ?? origins[0]!
+}
+
+/** The configured origins (`https://app.example.com`) as forwarding facts. */
+export function forwardedOrigins(origins: Iterable<string>): readonly ForwardedOrigin[] {
+  const list = [...origins].map((origin) => {
+    const url = new URL(origin)
+    return Object.freeze({ host: url.host, proto: url.protocol.slice(0, -1) })
+  })
+  if (list.length === 0) throw new TypeError('bff: at least one configured origin is needed')
+  return Object.freeze(list)
 }
 
 /** The upstream's response headers minus `Set-Cookie` and hop-by-hop headers. */

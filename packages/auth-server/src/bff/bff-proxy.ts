@@ -1,16 +1,24 @@
+import { createAuthMetrics, type UpstreamOutcome } from '@acme/auth-core'
 import { Transform, Writable, type Readable } from 'node:stream'
-import type { Request, Response } from 'express'
 import { Pool, errors as undiciErrors } from 'undici'
-import { requestIdOf } from '../lib/request-id.js'
-import { problem } from '../problem.js'
-import { ProblemError, badRequest, unauthorized } from '../problem-error.js'
-import type { RequestAuth } from '../request-auth.js'
+import type { Exchange } from '../http/exchange.js'
+import { requestIdOf } from '../http/request-id.js'
+import { problem } from '../errors/problem.js'
+import { ProblemError, badRequest, unauthorized } from '../errors/problem-error.js'
+import type { RequestAuth } from '../core/request-auth.js'
 import { BearerTokenCache, type BearerToken } from './bearer-token-cache.js'
-import { clientResponseHeaders, upstreamRequestHeaders } from './bff-headers.js'
+import { clientResponseHeaders, forwardedOriginFor, forwardedOrigins, upstreamRequestHeaders } from './bff-headers.js'
 import { safeUpstreamPath } from './bff-path.js'
 
 /** Gets a Bearer token for a signed-in request (`self`: minted by core; `provider`: the IdP's). */
-export type BearerTokenSource = (auth: RequestAuth, req: Request) => Promise<BearerToken>
+export type BearerTokenSource = (auth: RequestAuth, request: Exchange) => Promise<BearerToken>
+
+/**
+ * Where the upstream's answer goes once its status and headers are known: the adapter sets them
+ * and returns the stream the body is written into (Express: `res` itself; Fetch: a pass-through
+ * that becomes the `Response` body).
+ */
+export type ResponseSink = (status: number, headers: Record<string, string | string[]>) => Writable
 
 export interface BffProxyOptions {
   /** The upstream API's base URL, e.g. `http://127.0.0.1:4000` (a path is kept as a prefix). */
@@ -26,14 +34,27 @@ export interface BffProxyOptions {
   connections?: number
 }
 
+const metrics = createAuthMetrics()
+
+/** `2xx` … `5xx` for a status code. */
+const statusClassOf = (status: number): UpstreamOutcome =>
+  status >= 500 ? '5xx' : status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx'
+
 const upstreamDown = () => new ProblemError(problem(502, 'bad-gateway', 'Bad Gateway', 'The upstream service is unavailable.'))
 const upstreamTimeout = () => new ProblemError(problem(504, 'gateway-timeout', 'Gateway Timeout', 'The upstream service did not answer in time.'))
 const tooLarge = () => new ProblemError(problem(413, 'payload-too-large', 'Payload Too Large'))
 
-/** The BFF proxy handler with its pooled keep-alive client. Mount it under the BFF's path. */
-export function createBffProxy(options: BffProxyOptions): {
-  /** Forwards `req`; `afterMount` is the request's path and query after the BFF's mount point. */
-  proxy: (req: Request, res: Response, afterMount: string) => Promise<void>
+/**
+ * The BFF proxy handler with its pooled keep-alive client. Mount it under the BFF's path.
+ * `appOrigins` are the app's configured origins: `X-Forwarded-Host/Proto` come from them.
+ */
+export function createBffProxy(options: BffProxyOptions, appOrigins: Iterable<string>): {
+  /**
+   * Forwards the request; `afterMount` is its path and query after the BFF's mount point. Throws a
+   * `ProblemError` (401, 400, 413, 502, 504) while nothing was sent; once the answer has started,
+   * a failure destroys the sink instead.
+   */
+  proxy: (ex: Exchange, afterMount: string, sink: ResponseSink) => Promise<void>
   close: () => Promise<void>
 } {
   const base = new URL(options.upstream)
@@ -43,24 +64,28 @@ export function createBffProxy(options: BffProxyOptions): {
   const replayableBodyBytes = options.replayableBodyBytes ?? 64 * 1024
   const pool = new Pool(base.origin, { connections: options.connections ?? 64, pipelining: 1, keepAliveTimeout: 30_000 })
   const cache = new BearerTokenCache()
+  const origins = forwardedOrigins(appOrigins)
 
   /**
    * Sends one attempt and streams the answer straight into `res` (undici's `stream()`: no
    * intermediate Readable). With `retryOn401`, a 401 is drained instead and `'retry'` returned.
    */
-  const forward = async (req: Request, res: Response, path: string, token: string, body: Buffer | Readable | undefined, retryOn401: boolean) => {
+  const forward = async (ex: Exchange, opened: { sink?: Writable }, sink: ResponseSink, path: string, token: string, body: Buffer | Readable | undefined, retryOn401: boolean) => {
     const result: { outcome: 'done' | 'retry' } = { outcome: 'done' }
+    const forwarded = forwardedOriginFor(origins, ex.header('host'))
+    const started = performance.now()
+    let answered = false
     await pool.stream(
       {
         origin: base.origin,
         path,
-        method: req.method,
-        headers: upstreamRequestHeaders(req.headers, {
+        method: ex.method,
+        headers: upstreamRequestHeaders(ex.headers(), {
           authorization: `Bearer ${token}`,
-          'x-forwarded-for': req.ip ?? req.socket.remoteAddress ?? '',
-          'x-forwarded-proto': req.protocol,
-          'x-forwarded-host': req.get('host') ?? '',
-          'x-request-id': requestIdOf(req),
+          'x-forwarded-for': ex.ip ?? '',
+          'x-forwarded-proto': forwarded.proto,
+          'x-forwarded-host': forwarded.host,
+          'x-request-id': requestIdOf(ex),
           ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
         }),
         body: body ?? null,
@@ -68,50 +93,56 @@ export function createBffProxy(options: BffProxyOptions): {
         bodyTimeout: timeoutMs,
       },
       ({ statusCode, headers }) => {
+        answered = true
+        metrics.bffUpstream(statusClassOf(statusCode), performance.now() - started)
         if (statusCode === 401 && retryOn401) {
           result.outcome = 'retry'
           return discard()
         }
-        res.status(statusCode)
-        for (const [name, value] of Object.entries(clientResponseHeaders(headers))) res.setHeader(name, value)
-        res.setHeader('x-request-id', requestIdOf(req))
-        return res
+        const answer = clientResponseHeaders(headers)
+        answer['x-request-id'] = requestIdOf(ex)
+        answer['cache-control'] ??= 'no-store'
+        return (opened.sink = sink(statusCode, answer))
       },
-    )
+    ).catch((error: unknown) => {
+      if (!answered) metrics.bffUpstream(isTimeout(error) ? 'timeout' : 'error', performance.now() - started)
+      throw error
+    })
     return result.outcome
   }
 
-  const proxy = async (req: Request, res: Response, afterMount: string) => {
-    const auth = req.auth
-    if (auth === undefined) throw new Error('req.auth is missing: mount auth.middleware() before the BFF')
+  const proxy = async (ex: Exchange, afterMount: string, sink: ResponseSink) => {
+    const auth = ex.auth
+    if (auth === undefined) throw new Error('the request is not authenticated yet: the BFF authenticates before it forwards')
     if (!auth) throw unauthorized()
     const path = safeUpstreamPath(afterMount, base.pathname)
     if (path === null) throw badRequest('This path cannot be forwarded.')
-    const declared = Number(req.headers['content-length'] ?? 0)
+    const declared = Number(ex.header('content-length') ?? 0)
     if (declared > maxBodyBytes) throw tooLarge()
-    const hasBody = req.headers['transfer-encoding'] !== undefined || declared > 0
+    const stream = ex.hasBody() ? ex.bodyStream() : undefined
 
     // Small bodies are read first so that the request can be replayed once after a 401.
-    const body: Buffer | Readable | undefined = !hasBody
+    const body: Buffer | Readable | undefined = stream === undefined
       ? undefined
       : declared > 0 && declared <= replayableBodyBytes
-        ? await readSmallBody(req, replayableBodyBytes)
-        : req.pipe(byteLimit(maxBodyBytes))
+        ? await readSmallBody(stream, replayableBodyBytes)
+        : stream.pipe(byteLimit(maxBodyBytes))
     const replayable = body === undefined || Buffer.isBuffer(body)
 
-    const mint = () => options.tokens(auth, req)
+    const mint = () => options.tokens(auth, ex)
+    const opened: { sink?: Writable } = {}
     try {
       const bearer = await cache.get(auth.session.id, Date.now(), mint)
       // A 401 may mean our token went stale (key rotation, revocation upstream): get a new one and
       // retry once, but only when the request can be sent again unchanged.
-      if ((await forward(req, res, path, bearer.token, body, replayable)) === 'retry') {
+      if ((await forward(ex, opened, sink, path, bearer.token, body, replayable)) === 'retry') {
         // Single-flight per session: concurrent 401s with this token share one new token.
         const fresh = await cache.get(auth.session.id, Date.now(), mint, bearer.token)
-        await forward(req, res, path, fresh.token, body, false)
+        await forward(ex, opened, sink, path, fresh.token, body, false)
       }
     } catch (error) {
-      if (res.headersSent) {
-        res.destroy()
+      if (opened.sink) {
+        opened.sink.destroy()
         return
       }
       if (error instanceof ProblemError) throw error
@@ -139,10 +170,10 @@ function discard(): Writable {
   })
 }
 
-async function readSmallBody(req: Request, limit: number): Promise<Buffer> {
+async function readSmallBody(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
     size += chunk.length
     if (size > limit) throw tooLarge()
     chunks.push(chunk)

@@ -1,8 +1,14 @@
-import { createKeyRing, createSessionManager, isAuthError } from '@acme/auth-core'
-import { RedisKeyStore, RedisSessionStore } from '@acme/auth-core/redis'
-import { Redis } from 'ioredis'
+import { isAuthError } from '@acme/auth-core'
 import { parseArgs } from 'node:util'
-import { loadCliConfig, UsageError } from './cli-config.js'
+import { openCliAudit, type CliAudit } from './cli-audit.js'
+import { openBackend, type CliBackend } from './cli-backend.js'
+import type { Command, CommandContext } from './cli-command.js'
+import { CliFailure, loadCliConfig, UsageError } from './cli-config.js'
+import { listKeysCommand, rotateKeysCommand } from './cli-keys.js'
+import { migrateCommand, pruneCommand } from './cli-maintenance.js'
+import { revokeRefreshFamilies } from './cli-refresh.js'
+import { listSessions, revokeAllSessions, revokeSession } from './cli-sessions.js'
+import { unlockUser } from './cli-users.js'
 
 export const usage = `acme-auth: operator commands for Acme Auth (same store settings as the app)
 
@@ -10,17 +16,41 @@ Usage:
   acme-auth sessions list --user <userId>          list a user's live sessions
   acme-auth sessions revoke --id <sessionId>       end one session
   acme-auth sessions revoke-all --user <userId>    end every session of a user
-  acme-auth keys list                              signing keys and their status
+  acme-auth refresh revoke --user <userId>         revoke every refresh-token family of a user
+  acme-auth keys list                              signing keys and their status (read-only)
   acme-auth keys rotate [--compromised]            rotate now; --compromised drops every old key at once
+  acme-auth users unlock --user <email>            clear an account's sign-in failures and lock
+  acme-auth migrate                                PostgreSQL: create or update the schema
+  acme-auth prune                                  PostgreSQL: delete expired rows (Redis: keys expire by TTL)
 
 Options:
-  --config <file.json>   { "redisUrl": "redis://…", "prefix": "acme:auth:" }
+  --config <file.json>   the app's settings (default: $ACME_AUTH_CONFIG):
+                         { "redis": "redis://…" | { "cluster": ["host:port", …] },
+                           or "postgres": { "url": "postgres://…", "schema": "acme_auth" },
+                           "prefix": "acme:auth:", "rateLimitPrefix": "acme:auth:rl:",
+                           "keys": { "algorithm": "EdDSA" | "ES256" | "RS256",
+                                     "rotation": { "promoteDelaySeconds": …, … } } }
   --json                 machine-readable output
+  --audit-log <file>     append the audit events of changes to this file (default: $ACME_AUTH_AUDIT_LOG,
+                         else stderr): pino-compatible JSON lines, "actor":"cli", redacted
   -h, --help             this text
 
-Environment: REDIS_URL, ACME_AUTH_PREFIX (override the config file), ACME_AUTH_KEY_SECRET
-(the key ring's key-encryption secret, needed by keys commands).
+Environment: ACME_AUTH_CONFIG (the config file), REDIS_URL or DATABASE_URL, ACME_AUTH_PREFIX,
+ACME_AUTH_SCHEMA (override the file), ACME_AUTH_KEY_SECRET (the key ring's key-encryption secret,
+needed by keys commands).
 Exit codes: 0 done, 1 store unavailable or failed, 2 usage error, 3 not found.`
+
+const commands: Record<string, Command> = {
+  'sessions list': listSessions,
+  'sessions revoke': revokeSession,
+  'sessions revoke-all': revokeAllSessions,
+  'refresh revoke': revokeRefreshFamilies,
+  'keys list': listKeysCommand,
+  'keys rotate': rotateKeysCommand,
+  'users unlock': unlockUser,
+  migrate: migrateCommand,
+  prune: pruneCommand,
+}
 
 export interface CliIo {
   out(line: string): void
@@ -39,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         user: { type: 'string' },
         id: { type: 'string' },
         config: { type: 'string' },
+        'audit-log': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         compromised: { type: 'boolean', default: false },
@@ -53,83 +84,64 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(usage)
     return values.help ? 0 : 2
   }
-  const command = positionals.join(' ')
-  const print = (human: string, data: unknown) => io.out(values.json ? JSON.stringify(data) : human)
+  const name = positionals.join(' ')
+  const flags = { user: values.user, id: values.id, json: values.json, compromised: values.compromised }
 
-  let client: Redis | undefined
+  let backend: CliBackend | undefined
+  let audit: CliAudit | undefined
   try {
     const config = loadCliConfig(values.config, io.env)
-    const need = (value: string | undefined, flag: string) => {
-      if (value === undefined || value.length === 0) throw new UsageError(`${command} needs --${flag}`)
-      return value
+    const command = commands[name]
+    if (command === undefined) throw new UsageError(`unknown command: ${name}`)
+    const keySecret = () => {
+      if (config.keySecret === undefined) throw new UsageError(`${name} needs ACME_AUTH_KEY_SECRET`)
+      return config.keySecret
     }
-    const known = ['sessions list', 'sessions revoke', 'sessions revoke-all', 'keys list', 'keys rotate']
-    if (!known.includes(command)) throw new UsageError(`unknown command: ${command}`)
-
-    client = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null })
-    client.on('error', () => {})
-    await client.connect()
-    const store = new RedisSessionStore({ client, prefix: config.prefix })
-    const sessions = createSessionManager({ store })
-    const keyRing = () => {
-      if (config.keySecret === undefined) throw new UsageError(`${command} needs ACME_AUTH_KEY_SECRET`)
-      return createKeyRing({ store: new RedisKeyStore({ client: client!, prefix: config.prefix }), secret: config.keySecret })
+    if (name.startsWith('keys ')) keySecret() // before connecting: a usage error costs no connection
+    const auditLog = values['audit-log'] ?? io.env.ACME_AUTH_AUDIT_LOG
+    audit = openCliAudit(auditLog === '' ? undefined : auditLog, (line) => io.err(line)) // before any change
+    backend = await openBackend(config.backend, { requireMigrated: name !== 'migrate' })
+    const context: CommandContext = {
+      backend,
+      config,
+      flags,
+      print: (human, data) => io.out(flags.json ? JSON.stringify(data) : human),
+      note: (line) => io.err(line),
+      need: (flag) => {
+        const value = flags[flag]
+        if (value === undefined || value.length === 0) throw new UsageError(`${name} needs --${flag}`)
+        return value
+      },
+      keySecret,
+      audit,
     }
-
-    switch (command) {
-      case 'keys list': {
-        const ring = keyRing()
-        await ring.ready()
-        const keys = await ring.list()
-        print(keys.map((k) => `${k.kid}  ${k.alg}  ${k.status}`).join('\n') || 'no keys', keys)
-        return 0
-      }
-      case 'keys rotate': {
-        const ring = keyRing()
-        await ring.ready()
-        const key = await ring.rotate({ compromised: values.compromised })
-        print(`rotated: ${key.kid} (${key.status})${values.compromised ? '; every older key removed' : ''}`, key)
-        return 0
-      }
-      case 'sessions list': {
-        const userId = need(values.user, 'user')
-        const list = await sessions.listForUser(userId)
-        const rows = list.map((s) => ({
-          id: s.id,
-          createdAt: new Date(s.createdAt).toISOString(),
-          lastSeenAt: new Date(s.lastSeenAt).toISOString(),
-          userAgent: s.userAgent ?? null,
-          ip: s.ip ?? null,
-        }))
-        print(rows.map((r) => `${r.id}  last seen ${r.lastSeenAt}  ${r.userAgent ?? ''}`).join('\n') || 'no sessions', rows)
-        return 0
-      }
-      case 'sessions revoke': {
-        const id = need(values.id, 'id')
-        const revoked = await sessions.revoke(id)
-        print(revoked ? `revoked ${id}` : `no session ${id}`, { revoked })
-        return revoked ? 0 : 3
-      }
-      default: {
-        const userId = need(values.user, 'user')
-        const count = await sessions.revokeAllForUser(userId)
-        print(`revoked ${count} session(s) of ${userId}`, { revoked: count })
-        return 0
-      }
-    }
+    return await command(context)
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${usage}`)
       return 2
     }
-    const message = isAuthError(error, 'ERR_KEY_ENCRYPTION')
-      ? 'the key-encryption secret does not open the stored keys'
-      : isAuthError(error)
-        ? 'the store is unavailable'
-        : `failed: ${(error as Error).message}`
-    io.err(values.json ? JSON.stringify({ error: message }) : `acme-auth: ${message}`)
+    const message =
+      error instanceof CliFailure
+        ? error.message
+        : isAuthError(error, 'ERR_KEY_ENCRYPTION')
+          ? 'the key-encryption secret does not open the stored keys'
+          : isAuthError(error)
+            ? 'the store is unavailable'
+            : `failed: ${(error as Error).message}`
+    const cause = isAuthError(error) ? causeOf(error) : undefined
+    if (flags.json) io.err(JSON.stringify(cause === undefined ? { error: message } : { error: message, cause }))
+    else io.err(`acme-auth: ${message}${cause === undefined ? '' : ` (${cause})`}`)
     return 1
   } finally {
-    client?.disconnect()
+    await backend?.close()
+    audit?.close()
   }
+}
+
+/** What the store's driver said (e.g. `connect ECONNREFUSED 127.0.0.1:5432`), for the operator. */
+function causeOf(error: Error): string | undefined {
+  const cause = error.cause
+  if (cause instanceof AggregateError && cause.errors[0] instanceof Error) return cause.errors[0].message
+  return cause instanceof Error && cause.message.length > 0 ? cause.message : undefined
 }

@@ -27,6 +27,14 @@ describe('createOAuth options', () => {
     ['an error page on another origin', (o) => ({ ...o, http: { origin, errorPage: 'https://evil.example/' } }), /options\.http\.errorPage/],
     ['a bad origin', (o) => ({ ...o, http: { origin: 'app.example.com' } }), /options\.http\.origin/],
     ['plain http to a remote provider', (o) => ({ ...o, providers: { corp: { issuer: 'http://login.example.com', clientId: 'a', allowInsecureRequests: true } } }), /http:\/\//],
+    [
+      'a plain http resource of an OAuth 2.0 provider',
+      (o) => ({
+        ...o,
+        providers: { gh: { clientId: 'a', endpoints: { authorization: 'https://gh.example/a', token: 'https://gh.example/t', userinfo: 'https://api.gh.example/user', resources: { emails: 'http://api.gh.example/user/emails' } } } },
+      }),
+      /http:\/\//,
+    ],
     ['plain http to loopback without opting in', (o) => ({ ...o, providers: { corp: { issuer: 'http://127.0.0.1:5000', clientId: 'a' } } }), /http:\/\//],
   ])('throws a TypeError naming the option for %s', async (_name, change, message) => {
     const { auth } = await createTestApp()

@@ -1,11 +1,12 @@
-import type { Request, Router } from 'express'
 import type { BearerTokenSource } from '../bff/bff-proxy.js'
-import type { Auth } from '../create-auth.js'
+import { coreOf, type AuthCore } from '../core/create-auth-core.js'
+import { expressHandler, type ExpressRequestHandler } from '../express/express-handler.js'
+import type { RequestAuth } from '../core/request-auth.js'
 import { resolveOAuthConfig } from './oauth-config.js'
 import type { OAuthOptions } from './oauth-options.js'
 import { createProviderClient, type ProviderClient } from './oauth-provider.js'
 import { createTransactions } from './oauth-transaction.js'
-import { createOAuthRouter } from './oauth-router.js'
+import { createOAuthHandler } from './oauth-handler.js'
 import { logoutUrlFor } from './logout-route.js'
 import { createProviderTokenSource } from './provider-token-source.js'
 import { createProviderTokenVault } from './provider-tokens.js'
@@ -14,19 +15,27 @@ import { createSealedBox } from './sealed-box.js'
 /** What {@link createOAuth} returns. */
 export interface OAuth {
   /**
-   * `GET /:provider`, `GET /:provider/callback` and `POST /logout`. Mount at `http.basePath`
-   * (default `/auth/oauth`), BEFORE `auth.router()` (whose 404 would otherwise answer first).
+   * Express: `GET /:provider`, `GET /:provider/callback` and `POST /logout`. Mount at
+   * `http.basePath` (default `/auth/oauth`). When that path is under the auth routes' prefix,
+   * `auth.router()` and the Fetch and Next.js handlers serve these routes too, with no mounting.
    */
-  router(): Router
+  router(): ExpressRequestHandler
   /**
    * The BFF's `provider` mode: the signed-in session's access token from its provider, refreshed
    * single-flight when it is about to expire or the upstream refused it. With `provider`, only
    * sessions that signed in with that provider get a token (others: 401).
    */
   tokenSource(provider?: string): BearerTokenSource
-  /** The provider's end-session URL for this request's session, or `null` (no provider session, or no `end_session_endpoint`). */
-  logoutUrl(req: Request): Promise<string | null>
-  /** Forgets a session's provider tokens (your own sign-out paths; `POST /logout` of the router does it). */
+  /**
+   * The provider's end-session URL for a session (`req.auth` in Express, `getAuth()`'s `auth`
+   * elsewhere), or `null` (no provider session, or no `end_session_endpoint`).
+   */
+  logoutUrl(request: { auth?: RequestAuth | null } | RequestAuth | null): Promise<string | null>
+  /**
+   * Forgets a session's provider tokens. Rarely needed: every session that ends in this process
+   * (any sign-out route, `sessions.revoke()` or `revokeAllForUser()` by the app) already forgets
+   * them through `auth.onSessionEnd`.
+   */
   forgetSession(sessionId: string): Promise<void>
 }
 
@@ -56,7 +65,8 @@ const keepMs = 30 * 24 * 60 * 60 * 1000
  * app.use(auth.bff({ upstream: 'https://api.example.com', tokens: oauth.tokenSource('corp') }))
  * ```
  */
-export function createOAuth(auth: Auth, options: OAuthOptions): OAuth {
+export function createOAuth(auth: AuthCore | { core: AuthCore }, options: OAuthOptions): OAuth {
+  const core = coreOf(auth)
   const config = resolveOAuthConfig(options)
   const providers = new Map<string, ProviderClient>()
   for (const [name, entry] of config.providers) {
@@ -64,15 +74,26 @@ export function createOAuth(auth: Auth, options: OAuthOptions): OAuth {
   }
   const transactions = createTransactions(createSealedBox(config.secrets, 'oauth-transaction'), config.transactions, config.clock, config.secureCookies)
   const vault = createProviderTokenVault(config.tokens, createSealedBox(config.secrets, 'provider-tokens'), config.clock)
-  const deps = { config, auth, providers, transactions, vault, keepMs, origin: config.origin }
+  const deps = { config, core, providers, transactions, vault, keepMs, origin: config.origin }
+  // Whatever ends a session here (logout, logout-all, a device list, an admin's revoke) forgets its
+  // provider tokens. A revocation in another process (the CLI) does not reach this listener: those
+  // tokens are unusable anyway (they are only read for a live session) and expire with keepMs.
+  core.onSessionEnd(({ sessionId }) => vault.delete(sessionId))
+  const handler = createOAuthHandler(deps)
+  const router = expressHandler(handler)
+  const under = `${core.basePath}/`
+  if (config.basePath.startsWith(under) && !config.basePath.slice(under.length).includes('/')) {
+    core.mount(config.basePath.slice(core.basePath.length), handler)
+  }
 
   return Object.freeze({
-    router: () => createOAuthRouter(deps),
+    router: () => router,
     tokenSource: (provider?: string) => {
       if (provider !== undefined && !providers.has(provider)) throw new TypeError(`oauth.tokenSource: no provider named ${provider}`)
       return createProviderTokenSource(providers, vault, config.clock, keepMs, provider)
     },
-    logoutUrl: (req: Request) => logoutUrlFor(deps, req),
+    logoutUrl: (request: { auth?: RequestAuth | null } | RequestAuth | null) =>
+      logoutUrlFor(deps, request !== null && 'session' in request ? request : request?.auth),
     forgetSession: (sessionId: string) => vault.delete(sessionId),
   })
 }

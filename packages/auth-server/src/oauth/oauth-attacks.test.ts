@@ -1,6 +1,6 @@
 import { createTestClock } from '@acme/auth-testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { browser, codeOf, errorPage, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from './oauth-test-bed.js'
+import { browser, codeOf, errorPage, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from '../../test/oauth-test-bed.js'
 
 /** Starts a sign-in and lets the IdP complete it; the callback is NOT called yet. */
 async function startAndLogin(bed: OAuthTestBed, b: ReturnType<typeof browser>, alter?: (url: URL) => void) {
@@ -52,7 +52,8 @@ describe('OAuth callback attacks (real OpenID Provider)', () => {
     const b = browser(bed.app)
     const { path } = await startAndLogin(bed, b)
     const sealed = b.cookie('__Host-oauth-tx')!
-    const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1)
+    const flipped = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.slice(-1)
+    expect(flipped).not.toBe(sealed)
     b.jar.set('__Host-oauth-tx', { value: flipped, path: '/' })
     const res = await b.get(path)
     expect(res.status).toBe(400)

@@ -1,6 +1,7 @@
-import { MemoryOneTimeTokenStore, systemClock, type Clock, type OneTimeTokenStore } from '@acme/auth-core'
+import { createRequestLimiter, MemoryOneTimeTokenStore, systemClock, type Clock, type OneTimeTokenStore, type RequestLimiter } from '@acme/auth-core'
 import * as v from 'valibot'
-import { normalizeOrigin } from '../csrf.js'
+import { routeLimit, routeLimitOf } from '../config/auth-config.js'
+import { normalizeOrigin } from '../csrf/csrf.js'
 import type { OAuthOptions, OAuthProviderOptions, OAuthUsers } from './oauth-options.js'
 import { MemoryProviderTokenStore, type ProviderTokenStore } from './provider-token-store.js'
 import { safeReturnTo } from './return-to.js'
@@ -17,7 +18,14 @@ export interface OAuthConfig {
   transactions: OneTimeTokenStore
   tokens: ProviderTokenStore
   clock: Clock
+  /** The per-IP limit of `GET /:provider`, or none. */
+  startLimiter: RequestLimiter | undefined
 }
+
+/** Starts default to 60 a minute per IP. */
+export const defaultStartLimit = { maxRequests: 60, windowSeconds: 60, blockSeconds: 60 }
+/** The default memory transaction store holds at most this many pending sign-ins. */
+export const defaultMaxPendingTransactions = 10_000
 
 const withMethods = (...methods: string[]) =>
   v.custom<object>(
@@ -38,10 +46,16 @@ const common = {
   fetch: v.optional(v.function()),
 }
 const provider = v.union([
-  v.object({ ...common, issuer: httpUrl }),
+  v.object({ ...common, issuer: httpUrl, userinfo: v.optional(v.boolean()), profile: v.optional(v.function()) }),
   v.object({
     ...common,
-    endpoints: v.object({ authorization: httpUrl, token: httpUrl, userinfo: httpUrl, issuer: v.optional(v.pipe(v.string(), v.minLength(1))) }),
+    endpoints: v.object({
+      authorization: httpUrl,
+      token: httpUrl,
+      userinfo: httpUrl,
+      issuer: v.optional(v.pipe(v.string(), v.minLength(1))),
+      resources: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), httpUrl)),
+    }),
     profile: v.optional(v.function()),
   }),
 ])
@@ -61,6 +75,19 @@ const schema = v.object({
   }),
   stores: v.optional(v.object({ transactions: v.optional(withMethods('save', 'consumeOne')), tokens: v.optional(withMethods('get', 'set', 'delete')) })),
   clock: v.optional(withMethods('now')),
+  limits: v.optional(
+    v.union(
+      [
+        v.literal(false),
+        v.object({
+          start: v.optional(v.union([v.literal(false), routeLimit])),
+          store: v.optional(v.union([v.literal('memory'), withMethods('add', 'get', 'delete')])),
+          maxPendingTransactions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        }),
+      ],
+      'must be false or an object of limits',
+    ),
+  ),
 })
 
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -73,7 +100,10 @@ export function resolveOAuthConfig(options: OAuthOptions): Readonly<OAuthConfig>
     throw new TypeError(`createOAuth: options.${v.getDotPath(issue) ?? ''} ${issue.message}`)
   }
   for (const [name, entry] of Object.entries(options.providers)) {
-    const urls = 'issuer' in entry ? [entry.issuer] : [entry.endpoints.authorization, entry.endpoints.token, entry.endpoints.userinfo]
+    const urls =
+      'issuer' in entry
+        ? [entry.issuer]
+        : [entry.endpoints.authorization, entry.endpoints.token, entry.endpoints.userinfo, ...Object.values(entry.endpoints.resources ?? {})]
     for (const url of urls) {
       const { protocol, hostname } = new URL(url)
       if (protocol === 'http:' && !(entry.allowInsecureRequests === true && loopback.has(hostname))) {
@@ -82,6 +112,13 @@ export function resolveOAuthConfig(options: OAuthOptions): Readonly<OAuthConfig>
     }
   }
   const { http } = options
+  const clock = options.clock ?? systemClock
+  const limits = options.limits === false ? { start: false as const } : (options.limits ?? {})
+  const startLimiter =
+    limits.start === false
+      ? undefined
+      : createRequestLimiter({ ...routeLimitOf(limits.start, defaultStartLimit), store: limits.store ?? 'memory', clock, keyPrefix: 'route:oauth' })
+  const maxRecords = options.limits === false ? defaultMaxPendingTransactions : (options.limits?.maxPendingTransactions ?? defaultMaxPendingTransactions)
   return Object.freeze({
     providers: new Map(Object.entries(options.providers)),
     users: options.users,
@@ -90,8 +127,9 @@ export function resolveOAuthConfig(options: OAuthOptions): Readonly<OAuthConfig>
     basePath: http.basePath ?? '/auth/oauth',
     errorPage: http.errorPage ?? '/',
     secureCookies: http.insecureDevelopmentCookies !== true,
-    transactions: options.stores?.transactions ?? new MemoryOneTimeTokenStore(),
+    transactions: options.stores?.transactions ?? new MemoryOneTimeTokenStore({ maxRecords }),
     tokens: options.stores?.tokens ?? new MemoryProviderTokenStore(),
-    clock: options.clock ?? systemClock,
+    clock,
+    startLimiter,
   })
 }

@@ -1,5 +1,6 @@
-import type { Clock, OneTimeTokenStore } from '@acme/auth-core'
-import type { DirectoryUser } from '../user-directory.js'
+import type { Clock, OneTimeTokenStore, RateLimitStore } from '@acme/auth-core'
+import type { RouteLimitOptions } from '../config/auth-options.js'
+import type { DirectoryUser } from '../core/user-directory.js'
 import type { ProviderTokenStore } from './provider-token-store.js'
 
 /** Who signed in at a provider, as the app's `users.findOrCreate` hook receives it. */
@@ -22,9 +23,13 @@ export interface OAuthIdentity {
 export interface OAuthProfile {
   sub: string
   email?: string | null
+  /** Say `true` only when the provider vouches for the address: it is what allows linking by email. */
   emailVerified?: boolean
   name?: string | null
 }
+
+/** What an OIDC provider's claims map to: `issuer` and `sub` always come from the validated ID token. */
+export type OidcProfile = Omit<OAuthProfile, 'sub'>
 
 /**
  * Maps external identities to the app's users. Find by `(issuer, sub)` first; create, or link to
@@ -86,6 +91,19 @@ interface ProviderCommonOptions {
 export interface OidcProviderOptions extends ProviderCommonOptions {
   /** e.g. `https://accounts.example.com`; `/.well-known/openid-configuration` is read from it. */
   issuer: string
+  /**
+   * Read the userinfo endpoint (when discovery names one) and merge its claims under the ID
+   * token's. `false` when the ID token carries what you need, or the access token is for another
+   * resource than the userinfo endpoint's (Entra ID with an API scope).
+   * @default true
+   */
+  userinfo?: boolean
+  /**
+   * Maps the claims (the ID token's over userinfo's) to the contact fields, for a provider that
+   * says "verified" differently than `email_verified: true`.
+   * @default `email`, `email_verified === true`, `name`
+   */
+  profile?: (claims: Readonly<Record<string, unknown>>) => OidcProfile
 }
 
 /** A plain OAuth 2.0 provider (no ID token): explicit endpoints and a userinfo endpoint. */
@@ -97,12 +115,41 @@ export interface OAuth2ProviderOptions extends ProviderCommonOptions {
     userinfo: string
     /** The provider's identifier for `OAuthIdentity.issuer`. @default the authorization endpoint's origin */
     issuer?: string
+    /**
+     * More protected resources read with the access token after `userinfo` (GitHub's
+     * `/user/emails`), by name; their JSON reaches `profile` as its second argument. A resource that
+     * answers anything but 2xx JSON fails the sign-in (`ERR_OAUTH_PROVIDER_ERROR`).
+     * @default {}
+     */
+    resources?: Readonly<Record<string, string>>
   }
-  /** @default `sub` or `id` as `sub`, `email`, `email_verified` or `verified`, `name` or `login` */
-  profile?: (json: Readonly<Record<string, unknown>>) => OAuthProfile
+  /**
+   * Maps the userinfo JSON (and the `resources`' JSON, by name) to who signed in.
+   * @default `sub` or `id` as `sub`, `email`, `email_verified` or `verified`, `name` or `login`
+   */
+  profile?: (json: Readonly<Record<string, unknown>>, resources: Readonly<Record<string, unknown>>) => OAuthProfile
 }
 
 export type OAuthProviderOptions = OidcProviderOptions | OAuth2ProviderOptions
+
+/** Limits of the sign-in start route. */
+export interface OAuthLimitsOptions {
+  /**
+   * Starts per IP (429 problem+json with `Retry-After` beyond). Keys on `req.ip`: set Express's
+   * `trust proxy` behind a proxy. `false` turns it off.
+   * @default { maxRequests: 60, windowSeconds: 60, blockSeconds: 60 }
+   */
+  start?: false | RouteLimitOptions
+  /** Where the counters live; a shared store (Redis) with several instances. @default 'memory' */
+  store?: 'memory' | RateLimitStore
+  /**
+   * The most pending sign-ins the default memory transaction store holds (about 600 bytes each).
+   * When full, each new start evicts the oldest pending one, whose callback then fails with
+   * `ERR_OAUTH_STATE_REPLAYED`. Not used with `stores.transactions` (a Redis store expires its own).
+   * @default 10000
+   */
+  maxPendingTransactions?: number
+}
 
 /** Options of {@link createOAuth}. */
 export interface OAuthOptions {
@@ -126,6 +173,13 @@ export interface OAuthOptions {
   }
   /** @default memory stores (one process); use shared ones when several instances serve the app */
   stores?: { transactions?: OneTimeTokenStore; tokens?: ProviderTokenStore }
+  /**
+   * Limits of `GET /:provider`, where anyone can start a sign-in and each start keeps a pending
+   * transaction for 10 minutes. The per-IP limit is on by default; `false` turns it off (the cap on
+   * pending transactions stays: memory must stay bounded).
+   * @default {}
+   */
+  limits?: false | OAuthLimitsOptions
   /** @default systemClock */
   clock?: Clock
 }

@@ -1,5 +1,5 @@
 import * as client from 'openid-client'
-import type { OAuth2ProviderOptions, OAuthIdentity, OAuthProfile, OAuthProviderOptions } from './oauth-options.js'
+import type { OAuth2ProviderOptions, OAuthIdentity, OAuthProfile, OAuthProviderOptions, OidcProfile } from './oauth-options.js'
 import { OAuthError } from './oauth-error.js'
 
 /** The token endpoint's answer, as openid-client gives it (validated). */
@@ -75,43 +75,48 @@ export function createProviderClient(name: string, options: OAuthProviderOptions
       return pending
     },
     async identity(config, tokens) {
-      if (kind === 'oidc') {
+      if ('issuer' in options) {
         const idClaims = tokens.claims()
         if (!idClaims) throw new OAuthError('ERR_OAUTH_ID_TOKEN_INVALID', `provider ${name}: no ID token`)
-        const userinfo = config.serverMetadata().userinfo_endpoint
-          ? await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)
-          : {}
+        const userinfo =
+          options.userinfo !== false && config.serverMetadata().userinfo_endpoint
+            ? await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)
+            : {}
         // The ID token's claims win: they are signed and were checked against our nonce.
         const claims: Record<string, unknown> = { ...userinfo, ...idClaims }
+        const profile = (options.profile ?? defaultOidcProfile)(claims)
         return {
           issuer: idClaims.iss,
           sub: idClaims.sub,
-          ...contact(str(claims.email), claims.email_verified === true, str(claims.name)),
+          ...contact(profile.email ?? null, profile.emailVerified === true, profile.name ?? null),
           claims,
         }
       }
-      const answer = await client.fetchProtectedResource(
-        config,
-        tokens.access_token,
-        new URL((options as OAuth2ProviderOptions).endpoints.userinfo),
-        'GET',
-        undefined,
-        new Headers({ accept: 'application/json' }),
-      )
-      if (!answer.ok) throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: userinfo answered ${answer.status}`)
-      const json = (await answer.json())
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: userinfo is not an object`)
-      const claims = json as Record<string, unknown>
-      const profile = ((options as OAuth2ProviderOptions).profile ?? defaultProfile)(claims)
+      const claims = await readJson(config, tokens, name, 'userinfo', options.endpoints.userinfo)
+      if (Array.isArray(claims)) throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: userinfo is not an object`)
+      const resources: Record<string, unknown> = {}
+      for (const [key, url] of Object.entries(options.endpoints.resources ?? {})) {
+        resources[key] = await readJson(config, tokens, name, key, url)
+      }
+      const profile = (options.profile ?? defaultProfile)(claims, resources)
       if (typeof profile.sub !== 'string' || profile.sub === '') throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: the profile has no subject`)
       return {
-        issuer: issuerOf(options as OAuth2ProviderOptions),
+        issuer: issuerOf(options),
         sub: profile.sub,
         ...contact(profile.email ?? null, profile.emailVerified === true, profile.name ?? null),
         claims,
       }
     },
   }
+}
+
+/** A protected resource's JSON (an object or an array), read with the access token. */
+async function readJson(config: client.Configuration, tokens: ProviderTokens, name: string, label: string, url: string): Promise<Record<string, unknown> | unknown[]> {
+  const answer = await client.fetchProtectedResource(config, tokens.access_token, new URL(url), 'GET', undefined, new Headers({ accept: 'application/json' }))
+  if (!answer.ok) throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: ${label} answered ${answer.status}`)
+  const json: unknown = await answer.json().catch(() => undefined)
+  if (typeof json !== 'object' || json === null) throw new OAuthError('ERR_OAUTH_PROVIDER_ERROR', `provider ${name}: ${label} is not JSON`)
+  return json as Record<string, unknown> | unknown[]
 }
 
 function issuerOf(options: OAuth2ProviderOptions): string {
@@ -126,6 +131,10 @@ function defaultProfile(json: Readonly<Record<string, unknown>>): OAuthProfile {
     emailVerified: json.email_verified === true || json.verified === true,
     name: str(json.name) ?? str(json.login),
   }
+}
+
+function defaultOidcProfile(claims: Readonly<Record<string, unknown>>): OidcProfile {
+  return { email: str(claims.email), emailVerified: claims.email_verified === true, name: str(claims.name) }
 }
 
 function contact(email: string | null, verified: boolean, name: string | null) {

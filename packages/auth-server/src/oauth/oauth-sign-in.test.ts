@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browser, errorPage, userOf, origin, setCookieLines, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from './oauth-test-bed.js'
+import { browser, errorPage, userOf, origin, setCookieLines, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from '../../test/oauth-test-bed.js'
 
 describe('OAuth/OIDC sign-in against a real OpenID Provider', () => {
   let bed: OAuthTestBed

@@ -1,7 +1,9 @@
 import { createOneTimeTokens, timingSafeEqual, type Clock, type OneTimeTokenStore } from '@acme/auth-core'
-import type { Request, Response } from 'express'
+import { setCookieOn } from '../http/cookie-write.js'
+import type { Exchange } from '../http/exchange.js'
+import { queryParam } from '../http/query-param.js'
 import * as client from 'openid-client'
-import { readCookie } from '../lib/cookie-header.js'
+import { readCookie } from '../cookies/cookie-header.js'
 import { OAuthError } from './oauth-error.js'
 import type { SealedBox } from './sealed-box.js'
 
@@ -26,9 +28,9 @@ export interface StartedTransaction {
 }
 
 export interface Transactions {
-  begin(res: Response, provider: string, returnTo: string, withNonce: boolean): Promise<StartedTransaction>
+  begin(ex: Exchange, provider: string, returnTo: string, withNonce: boolean): Promise<StartedTransaction>
   /** The transaction this callback belongs to, used up; throws an `OAuthError` for anything else. */
-  complete(req: Request, res: Response, provider: string): Promise<PendingTransaction>
+  complete(ex: Exchange, provider: string): Promise<PendingTransaction>
 }
 
 const ttlSeconds = 600
@@ -45,10 +47,10 @@ const context = 'oauth-transaction'
 export function createTransactions(box: SealedBox, store: OneTimeTokenStore, clock: Clock, secureCookies: boolean): Transactions {
   const tickets = createOneTimeTokens({ store, clock, ttlSeconds })
   const cookieName = secureCookies ? '__Host-oauth-tx' : 'oauth-tx'
-  const cookieOptions = (maxAge: number) => ({ httpOnly: true, secure: secureCookies, sameSite: 'lax' as const, path: '/', maxAge })
+  const cookieOptions = (maxAgeSeconds: number) => ({ httpOnly: true, secure: secureCookies, sameSite: 'Lax' as const, path: '/', maxAgeSeconds })
 
   return {
-    async begin(res, provider, returnTo, withNonce) {
+    async begin(ex, provider, returnTo, withNonce) {
       const codeVerifier = client.randomPKCECodeVerifier()
       const issued = await tickets.issue(provider, purpose)
       const tx: PendingTransaction = {
@@ -60,16 +62,16 @@ export function createTransactions(box: SealedBox, store: OneTimeTokenStore, clo
         expiresAt: issued.expiresAt,
         ticket: issued.token,
       }
-      res.cookie(cookieName, box.seal(JSON.stringify(tx), context), cookieOptions(ttlSeconds * 1000))
+      setCookieOn(ex, cookieName, box.seal(JSON.stringify(tx), context), cookieOptions(ttlSeconds))
       return { state: tx.state, nonce: tx.nonce, codeChallenge: await client.calculatePKCECodeChallenge(codeVerifier) }
     },
 
-    async complete(req, res, provider) {
-      const cookie = readCookie(req.headers.cookie, cookieName)
+    async complete(ex, provider) {
+      const cookie = readCookie(ex.header('cookie'), cookieName)
       // Whatever happens next, this transaction is over for this browser.
-      res.cookie(cookieName, '', cookieOptions(0))
-      const state = req.query.state
-      if (cookie.kind === 'absent' || typeof state !== 'string' || state === '') {
+      setCookieOn(ex, cookieName, '', cookieOptions(0))
+      const state = queryParam(ex, 'state')
+      if (cookie.kind === 'absent' || state === undefined || state === '') {
         throw new OAuthError('ERR_OAUTH_STATE_MISSING', 'no pending transaction or no state')
       }
       if (cookie.kind === 'duplicate') throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'transaction cookie sent twice')

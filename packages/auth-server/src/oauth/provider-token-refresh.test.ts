@@ -1,6 +1,6 @@
 import { startFakeUpstream, type FakeUpstream } from '@acme/auth-testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browser, codeOf, origin, userOf, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from './oauth-test-bed.js'
+import { browser, codeOf, origin, userOf, signInWithProvider, startOAuthTestBed, type OAuthTestBed } from '../../test/oauth-test-bed.js'
 
 const bearerOf = (upstream: FakeUpstream, index = -1) => String(upstream.requests.at(index)?.headers.authorization).replace(/^Bearer /, '')
 const refreshes = (bed: OAuthTestBed) => bed.grants.filter((grant) => grant.grantType === 'refresh_token').length

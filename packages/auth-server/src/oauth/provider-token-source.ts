@@ -3,7 +3,8 @@ import type { Clock } from '@acme/auth-core'
 import * as client from 'openid-client'
 import type { BearerTokenSource } from '../bff/bff-proxy.js'
 import type { BearerToken } from '../bff/bearer-token-cache.js'
-import { OAuthError, oauthProblem } from './oauth-error.js'
+import { problemErrorOf } from '../errors/to-problem.js'
+import { OAuthError } from './oauth-error.js'
 import type { ProviderClient } from './oauth-provider.js'
 import { isUnreachable } from './provider-failure.js'
 import { recordFrom, type ProviderTokenRecord, type ProviderTokenVault } from './provider-tokens.js'
@@ -47,7 +48,7 @@ export function createProviderTokenSource(
     } catch (error) {
       if (error instanceof client.ResponseBodyError && error.status < 500) throw reauthenticate(vault, sessionId, error.error)
       if (error instanceof OAuthError || isUnreachable(error)) {
-        throw oauthProblem(new OAuthError('ERR_OAUTH_PROVIDER_UNAVAILABLE', 'refresh failed', { cause: error }))
+        throw problemErrorOf(new OAuthError('ERR_OAUTH_PROVIDER_UNAVAILABLE', 'refresh failed', { cause: error }))
       }
       throw error
     }
@@ -62,10 +63,10 @@ export function createProviderTokenSource(
     if (pending) return pending
     const record = await vault.load(sessionId)
     if (!record || (only !== undefined && record.provider !== only)) {
-      throw oauthProblem(new OAuthError('ERR_OAUTH_NO_PROVIDER_TOKENS', 'no provider tokens for this session'))
+      throw problemErrorOf(new OAuthError('ERR_OAUTH_NO_PROVIDER_TOKENS', 'no provider tokens for this session'))
     }
     const provider = providers.get(record.provider)
-    if (!provider) throw oauthProblem(new OAuthError('ERR_OAUTH_NO_PROVIDER_TOKENS', 'provider no longer configured'))
+    if (!provider) throw problemErrorOf(new OAuthError('ERR_OAUTH_NO_PROVIDER_TOKENS', 'provider no longer configured'))
     const fresh = record.expiresAt - clock.now() > refreshAheadMs && handedOut.get(sessionId) !== fingerprint(record.accessToken)
     if (fresh) {
       remember(sessionId, record.accessToken)
@@ -82,7 +83,7 @@ export function createProviderTokenSource(
 function reauthenticate(vault: ProviderTokenVault, sessionId: string, reason: string) {
   // The provider will not refresh this session again: forget its tokens, the user must sign in.
   void vault.delete(sessionId).catch(() => undefined)
-  return oauthProblem(new OAuthError('ERR_OAUTH_REAUTHENTICATE', `refresh refused: ${reason}`))
+  return problemErrorOf(new OAuthError('ERR_OAUTH_REAUTHENTICATE', `refresh refused: ${reason}`))
 }
 
 function fingerprint(token: string): string {

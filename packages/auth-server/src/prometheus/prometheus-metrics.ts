@@ -1,11 +1,15 @@
 import { metrics } from '@opentelemetry/api'
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus'
-import { MeterProvider } from '@opentelemetry/sdk-metrics'
-import type { RequestHandler } from 'express'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
+import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics'
 
 export interface PrometheusMetrics {
-  /** Serves the Prometheus text format: `app.get('/metrics', metrics.handler)`. */
-  handler: RequestHandler
+  /** Serves the Prometheus text format on Node's HTTP server and Express: `app.get('/metrics', metrics.handler)`. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+  /** The same for Fetch runtimes and Next.js route handlers: `export const GET = () => metrics.response()`. */
+  response(): Promise<Response>
+  /** What a scrape would read now, as OpenTelemetry data (for an app's own health views). */
+  collect(): Promise<ResourceMetrics>
   meterProvider: MeterProvider
   shutdown(): Promise<void>
 }
@@ -27,9 +31,19 @@ export function createPrometheusMetrics(options: { register?: boolean } = {}): P
   const exporter = new PrometheusExporter({ preventServerStart: true })
   const meterProvider = new MeterProvider({ readers: [exporter] })
   if (options.register !== false) metrics.setGlobalMeterProvider(meterProvider)
+  const serializer = new PrometheusSerializer()
   return {
     handler: (req, res) => {
       exporter.getMetricsRequestHandler(req, res)
+    },
+    async collect() {
+      return (await exporter.collect()).resourceMetrics
+    },
+    async response() {
+      const { resourceMetrics } = await exporter.collect()
+      return new Response(serializer.serialize(resourceMetrics), {
+        headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' },
+      })
     },
     meterProvider,
     shutdown: () => meterProvider.shutdown(),

@@ -1,11 +1,13 @@
 import { createAuthMetrics, createPasswordSignIn, createPasswordVerifier } from '@acme/auth-core'
-import type { RequestHandler } from 'express'
 import * as v from 'valibot'
-import type { AuthContext } from '../auth-context.js'
-import { problem } from '../problem.js'
-import { ProblemError, badRequest, tooManyRequests, unauthorized } from '../problem-error.js'
-import { clientOf } from '../session-strategy.js'
-import type { TokenStrategy } from '../token-strategy.js'
+import type { AuthContext } from '../core/auth-context.js'
+import { json, type Answer } from '../http/answer.js'
+import type { Exchange } from '../http/exchange.js'
+import { problem } from '../errors/problem.js'
+import { ProblemError, badRequest, forbidden, tooManyRequests, unauthorized } from '../errors/problem-error.js'
+import { clientOf } from '../strategies/session-strategy.js'
+import type { TokenStrategy } from '../strategies/token-strategy.js'
+import { decideFirstFactor, signInThroughGate } from '../core/sign-in-gate.js'
 import { nativeSignIn } from './token-routes.js'
 import { normalizeEmail, publicUser } from './public-user.js'
 
@@ -17,9 +19,11 @@ const loginBody = v.object({
 
 /**
  * `POST /login`: core's password sign-in (limits, a dummy hash for unknown emails, transparent
- * rehash, audit, metrics), then a NEW session. Every failure gets the same generic answer.
+ * rehash, audit, metrics), then core's MFA gate: a NEW session, or (a second factor enrolled)
+ * `{ mfaRequired: true, methods }` with only the `__Host-mfa` cookie. Every failure gets the
+ * same generic answer.
  */
-export function loginRoute(ctx: AuthContext, tokenStrategy: TokenStrategy | undefined): RequestHandler {
+export function loginRoute(ctx: AuthContext, tokenStrategy: TokenStrategy | undefined): (ex: Exchange) => Promise<Answer> {
   const { users, passwords, limiter, audit } = ctx.config
   const passwordSignIn = createPasswordSignIn({
     users: {
@@ -35,26 +39,32 @@ export function loginRoute(ctx: AuthContext, tokenStrategy: TokenStrategy | unde
     metrics: createAuthMetrics(),
   })
 
-  return async (req, res) => {
-    const parsed = v.safeParse(loginBody, req.body)
+  return async (ex) => {
+    const parsed = v.safeParse(loginBody, ex.body)
     if (!parsed.success) throw badRequest('Expected a JSON body { "email": string, "password": string }.')
     if (parsed.output.client === 'native' && ctx.config.tokens?.nativeClients !== true) {
       throw new ProblemError(problem(403, 'native-clients-disabled', 'Forbidden', 'Native clients are not enabled.'))
     }
     const email = normalizeEmail(parsed.output.email)
-    const result = await passwordSignIn.signIn({ login: email, password: parsed.output.password }, clientOf(req))
+    const result = await passwordSignIn.signIn({ login: email, password: parsed.output.password }, clientOf(ex))
     if (!result.ok) {
       if (result.retryAfterSeconds !== undefined) throw tooManyRequests(result.retryAfterSeconds)
       throw unauthorized('Invalid email or password.')
     }
     const user = await users.findById(result.userId)
     if (!user) throw unauthorized('Invalid email or password.')
-    if (parsed.output.client === 'native') {
-      res.json(await nativeSignIn(ctx, tokenStrategy, req, user))
-      return
+    // Only after the right password: the answer then tells nothing to someone who does not know it.
+    if (ctx.config.accounts?.verification === 'required' && user.emailVerified === false) {
+      throw new ProblemError(problem(403, 'email-unverified', 'Forbidden', 'Confirm your email address first: follow the link we sent.'))
     }
-    const auth = await ctx.strategy.signIn(req, res, user, 'password')
-    const csrfToken = ctx.csrfTokenFor(req, res, auth.session.id)
-    res.json({ user: publicUser(user, auth.user.roles), csrfToken })
+    if (parsed.output.client === 'native') {
+      const decision = await decideFirstFactor(ctx, ex, user.id, { method: 'password' })
+      // A native client has no cookie jar for the pending sign-in: fail closed.
+      if (decision.status === 'mfa_required') throw forbidden('mfa-native-unsupported', 'This account has a second factor: sign in from the browser.')
+      return json(await nativeSignIn(ctx, tokenStrategy, ex, user, decision.level))
+    }
+    const outcome = await signInThroughGate(ctx, ex, user, { method: 'password' })
+    if (outcome.mfaRequired) return json({ mfaRequired: true, methods: outcome.methods })
+    return json({ user: publicUser(user, outcome.auth.user.roles), csrfToken: outcome.csrfToken })
   }
 }

@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../user-directory.js'
+import type { DirectoryUser } from '../core/user-directory.js'
 
 /** The user as the contract shows it to its owner: never the hash, never anything else. */
 export function publicUser(user: DirectoryUser, roles: readonly string[] = user.roles) {
