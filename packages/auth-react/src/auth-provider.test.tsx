@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider, type AuthProviderProps } from './auth-provider.js'
 import { urlOf } from './lib/request-parts.js'
 import { authQueryKeys } from './query-keys.js'
-import type { SessionPayload } from './session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 import { useSession } from './use-session.js'
 import { useSignOut } from './use-sign-out.js'
 
@@ -108,6 +108,47 @@ describe('<AuthProvider>', () => {
     expect(sessionRequests(fetch)).toBe(1)
     await act(() => vi.advanceTimersByTimeAsync(60_000))
     expect(sessionRequests(fetch)).toBe(2)
+  })
+
+  it('token strategy: renews the access cookie ahead of its expiry, then again ahead of the renewed one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.UTC(2030, 0, 1) })
+    const start = Date.now()
+    let expiresAt = new Date(start + 4_000).toISOString()
+    const fetch = vi.fn<typeof globalThis.fetch>((input, init) => {
+      if (urlOf(input) === '/auth/refresh' && init?.method === 'POST') {
+        expiresAt = new Date(Date.now() + 4_000).toISOString()
+        return Promise.resolve(new Response(null, { status: 204 }))
+      }
+      return Promise.resolve(new Response(JSON.stringify(alice(expiresAt)), { headers: { 'content-type': 'application/json' } }))
+    })
+    const refreshes = () => fetch.mock.calls.filter(([input]) => urlOf(input) === '/auth/refresh')
+    const { result } = renderHook(() => useSession(), { wrapper: providerWith({ initialSession: alice(expiresAt), fetch, strategy: 'token' }) })
+
+    await act(() => vi.advanceTimersByTimeAsync(2_500))
+    expect(refreshes()).toHaveLength(0)
+    await act(() => vi.advanceTimersByTimeAsync(300)) // two thirds of the 4 s left
+    expect(refreshes()).toHaveLength(1)
+    expect(new Headers(refreshes()[0]![1]!.headers).get('x-csrf-token')).toBe('alice-token')
+    expect(result.current.session?.expiresAt).toBe(new Date(start + 2_666 + 4_000).toISOString())
+    await act(() => vi.advanceTimersByTimeAsync(2_700))
+    expect(refreshes()).toHaveLength(2)
+    expect(result.current.status).toBe('authenticated')
+  })
+
+  it("session strategy: never calls POST /auth/refresh, it refetches at expiry", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.UTC(2030, 0, 1) })
+    const expiresAt = new Date(Date.now() + 4_000).toISOString()
+    const fetch = stubServer(() => ({ user: null }))
+    const { result } = renderHook(() => useSession(), { wrapper: providerWith({ initialSession: alice(expiresAt), fetch }) })
+    await act(() => vi.advanceTimersByTimeAsync(6_000))
+    expect(fetch.mock.calls.map(([input]) => urlOf(input))).toEqual(['/auth/session'])
+    expect(result.current.status).toBe('unauthenticated')
+  })
+
+  it('rejects a strategy that is not session or token', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    expect(() => renderHook(() => useSession(), { wrapper: providerWith({ strategy: 'jwt' as never }) })).toThrow(/strategy must be 'session' or 'token'/)
+    vi.restoreAllMocks()
   })
 
   it('tells other tabs about a sign-out, and they ask the server (BroadcastChannel)', async () => {

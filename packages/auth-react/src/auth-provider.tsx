@@ -4,8 +4,9 @@ import { useContext, useEffect, useState, type ReactElement, type ReactNode } fr
 import { AuthContext } from './lib/auth-context.js'
 import { createAuthRuntime } from './lib/auth-runtime.js'
 import { normalizeBasePath } from './lib/base-path.js'
+import type { AuthStrategy } from './lib/token-refresh.js'
 import { useSessionExpiry } from './lib/use-session-expiry.js'
-import type { SessionPayload } from './session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 
 /** Props of {@link AuthProvider}. All but `children` are read once, when it mounts. */
 export interface AuthProviderProps {
@@ -20,6 +21,15 @@ export interface AuthProviderProps {
    * @default '/auth'
    */
   basePath?: string
+  /**
+   * The server's strategy (`createAuth({ strategy })`). On `'token'` the provider keeps the
+   * access cookie fresh: it renews it with `POST <basePath>/refresh` ahead of its expiry, and
+   * whenever the server answers signed out (`GET <basePath>/session` says `{ user: null }`, an
+   * API call 401s, or the page was rendered signed out) it renews once before it reports signed
+   * out. One refresh at a time for the whole QueryClient; a refused refresh reports signed out.
+   * @default 'session'
+   */
+  strategy?: AuthStrategy
   /**
    * The app's QueryClient. Defaults to the one of an enclosing `<QueryClientProvider>`, else a
    * new one owned by this provider.
@@ -46,12 +56,13 @@ export interface AuthProviderProps {
  * </AuthProvider>
  * ```
  */
-export function AuthProvider({ initialSession, basePath, queryClient, fetch, children }: AuthProviderProps): ReactElement {
+export function AuthProvider({ initialSession, basePath, strategy, queryClient, fetch, children }: AuthProviderProps): ReactElement {
   const ambient = useContext(QueryClientContext)
   const [runtime] = useState(() =>
     createAuthRuntime({
       queryClient: queryClient ?? ambient ?? new QueryClient(),
       basePath: normalizeBasePath(basePath, '<AuthProvider> basePath'),
+      strategy: strategyOf(strategy),
       fetch,
       initialSession,
     }),
@@ -62,6 +73,11 @@ export function AuthProvider({ initialSession, basePath, queryClient, fetch, chi
   useSessionExpiry(runtime, expiresAt)
   useEffect(() => runtime.connect(), [runtime])
   return <AuthContext.Provider value={runtime}>{children}</AuthContext.Provider>
+}
+
+function strategyOf(strategy: AuthStrategy | undefined): AuthStrategy {
+  if (strategy === undefined || strategy === 'session' || strategy === 'token') return strategy ?? 'session'
+  throw new TypeError("<AuthProvider> strategy must be 'session' or 'token'")
 }
 
 function expiryOf(payload: SessionPayload): string | null {

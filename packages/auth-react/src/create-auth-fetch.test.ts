@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query'
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createAuthFetch } from './create-auth-fetch.js'
 import { urlOf } from './lib/request-parts.js'
 import { authQueryKeys } from './query-keys.js'
-import type { SessionPayload } from './session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 
 const signedIn: SessionPayload = {
   user: { id: 'u-1', email: 'a@example.com', name: 'A', roles: [] },
@@ -54,6 +54,42 @@ describe('createAuthFetch', () => {
     const { api, fetch } = setup()
     await api('https://elsewhere.example/hook', { method: 'POST', body: {} })
     expect(new Headers(fetch.mock.calls[0]?.[1]?.headers).has('x-csrf-token')).toBe(false)
+  })
+
+  describe('on a page at https://app.example.com', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals()
+    })
+    const onPage = () => {
+      vi.stubGlobal('location', { href: 'https://app.example.com/notes/1', origin: 'https://app.example.com' })
+      return setup()
+    }
+
+    it.each(['/\\evil.example/steal', ' //evil.example/steal', '\t//evil.example/steal', '\\\\evil.example/steal', 'https://evil.example/steal', 'https://app.example.com.evil.example/x', 'http://app.example.com/x'])(
+      'treats %j as another origin: no CSRF token',
+      async (url) => {
+        const { api, fetch } = onPage()
+        await api(url, { method: 'POST', body: {} })
+        expect(fetch).toHaveBeenCalledTimes(1)
+        expect(new Headers(fetch.mock.calls[0]?.[1]?.headers).has('x-csrf-token')).toBe(false)
+      },
+    )
+
+    it.each(['/api/notes', 'api/notes', '../api/notes', 'https://app.example.com/api/notes', 'HTTPS://APP.EXAMPLE.COM:443/api/notes'])(
+      'treats %j as the page origin: CSRF token sent',
+      async (url) => {
+        const { api, headerOf } = onPage()
+        await api(url, { method: 'POST', body: {} })
+        expect(headerOf(0)).toBe('session-token')
+      },
+    )
+  })
+
+  it('without a location (server side), sends the token only to URLs that stay on the page origin', async () => {
+    const { api, fetch } = setup()
+    await api('/\\evil.example/steal', { method: 'POST', body: {} })
+    await api('/api/notes', { method: 'POST', body: {} })
+    expect(fetch.mock.calls.map(([, init]) => new Headers(init?.headers).get('x-csrf-token'))).toEqual([null, 'session-token'])
   })
 
   it('invalidates the session query on a 401 while signed in', async () => {

@@ -5,6 +5,10 @@
  * - `session()`: the body of `GET /auth/session` (who am I, plus this session's CSRF token).
  * - `sessions()`: the device list of `GET /auth/sessions`.
  * - `csrf()`: a CSRF token from `GET /auth/csrf`, kept in memory for requests made while signed out.
+ * - `accounts()`: the linked sign-in methods of `GET /auth/accounts`.
+ * - `mfaChallenge()`: the second factor a sign-in waits for (`{ methods }`, or `null`), kept in memory only.
+ * - `factors()`: the signed-in user's factors of `GET /auth/mfa`.
+ * - `passkeys()`: the passkeys of `GET /auth/passkeys`.
  *
  * @example
  * ```ts
@@ -16,4 +20,8 @@ export const authQueryKeys = {
   session: () => ['acme-auth', 'session'] as const,
   sessions: () => ['acme-auth', 'sessions'] as const,
   csrf: () => ['acme-auth', 'csrf'] as const,
+  accounts: () => ['acme-auth', 'accounts'] as const,
+  mfaChallenge: () => ['acme-auth', 'mfa-challenge'] as const,
+  factors: () => ['acme-auth', 'factors'] as const,
+  passkeys: () => ['acme-auth', 'passkeys'] as const,
 }

@@ -1,7 +1,7 @@
 'use client'
 import { useCallback } from 'react'
 import { useSessionSelect } from './lib/use-session-select.js'
-import type { SessionPayload } from './session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 
 /**
  * True when the server listed `role` among the signed-in user's roles. Exact match only: the

@@ -1,6 +1,6 @@
 'use client'
 import { useSessionSelect } from './lib/use-session-select.js'
-import type { SessionInfo, SessionPayload, SessionUser } from './session-payload.js'
+import type { SessionInfo, SessionPayload, SessionUser } from '@acme/auth-core'
 
 /** Where the session stands. `loading` only until the first answer (or the server-rendered one). */
 export type SessionStatus = 'loading' | 'authenticated' | 'unauthenticated'

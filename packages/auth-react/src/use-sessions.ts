@@ -4,7 +4,8 @@ import type { AuthFetchError } from './create-auth-fetch.js'
 import { useAuthRuntime } from './lib/auth-context.js'
 import { retryServerErrors } from './lib/session-query.js'
 import { authQueryKeys } from './query-keys.js'
-import type { DeviceSession, SessionPayload } from './session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
+import type { DeviceSession } from './http-types.js'
 import { useSession } from './use-session.js'
 
 /**

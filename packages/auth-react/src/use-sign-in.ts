@@ -3,7 +3,7 @@ import { useMutation, type UseMutationResult } from '@tanstack/react-query'
 import type { AuthFetchError } from './create-auth-fetch.js'
 import { signIn, type SignInCredentials } from './lib/auth-actions.js'
 import { useAuthRuntime } from './lib/auth-context.js'
-import type { SessionUser } from './session-payload.js'
+import type { SessionUser } from '@acme/auth-core'
 
 export type { SignInCredentials }
 

@@ -1,6 +1,6 @@
 'use client'
 import { useSessionSelect } from './lib/use-session-select.js'
-import type { SessionPayload, SessionUser } from './session-payload.js'
+import type { SessionPayload, SessionUser } from '@acme/auth-core'
 
 const userOf = (payload: SessionPayload) => payload.user
 

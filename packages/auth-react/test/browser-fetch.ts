@@ -42,6 +42,8 @@ export function createTestBrowser(serverUrl: string, userAgent = 'test-browser')
     if (init.credentials !== 'omit' && jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
     if (init.body != null && typeof init.body !== 'string') throw new TypeError('test browser: only string bodies')
     const body = init.body ?? undefined
+    // As browsers do: node:http sends no length for a DELETE body by default, so the server would not read it.
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body))
     sent.push({ method, path: url.pathname + url.search, headers: { ...headers } })
 
     return new Promise<Response>((resolve, reject) => {

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 // The hooks against a real @acme/auth-server app over HTTP, through a browser-like fetch that
 // keeps one cookie jar per browser. Every test also proves that no browser storage was touched.
-import { QueryClient } from '@tanstack/react-query'
+import { QueryClient, useQueries } from '@tanstack/react-query'
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   AuthProvider,
+  authQueryKeys,
   useAuthFetch,
   useRevokeSession,
   useSession,
@@ -14,10 +15,12 @@ import {
   useSignIn,
   useSignOut,
   type AuthFetchError,
+  type AuthStrategy,
+  type SessionPayload,
 } from '../src/index.js'
 import { createTestBrowser, type TestBrowser } from './browser-fetch.js'
 import { spyOnBrowserStorage, type StorageSpies } from './storage-spies.js'
-import { startTestServer, type TestServer } from './test-server.js'
+import { accessTokenSeconds, startTestServer, type TestServer } from './test-server.js'
 
 let server: TestServer
 let storage: StorageSpies
@@ -53,19 +56,28 @@ function useAuthPage() {
 }
 
 /** One tab of `browser`: its own React tree and QueryClient, the browser's shared cookie jar. */
-function openTab(browser: TestBrowser) {
+function openTab(browser: TestBrowser, strategy: AuthStrategy = 'session', initialSession?: SessionPayload) {
   const queryClient = new QueryClient()
+  /** Every status the page rendered, in order. */
+  const statuses: string[] = []
   const wrapper = ({ children }: { children: ReactNode }) => (
-    <AuthProvider fetch={browser.fetch} queryClient={queryClient}>
+    <AuthProvider fetch={browser.fetch} queryClient={queryClient} strategy={strategy} {...(initialSession ? { initialSession } : {})}>
       {children}
     </AuthProvider>
   )
-  const tab = renderHook(useAuthPage, { wrapper })
-  return { ...tab, queryClient }
+  const tab = renderHook(
+    () => {
+      const page = useAuthPage()
+      statuses.push(page.session.status)
+      return page
+    },
+    { wrapper },
+  )
+  return { ...tab, queryClient, statuses }
 }
 
-async function signedInTab(browser: TestBrowser) {
-  const tab = openTab(browser)
+async function signedInTab(browser: TestBrowser, strategy: AuthStrategy = 'session') {
+  const tab = openTab(browser, strategy)
   await waitFor(() => expect(tab.result.current.session.status).toBe('unauthenticated'))
   await act(() => tab.result.current.signIn.mutateAsync(alice))
   return tab
@@ -187,5 +199,120 @@ describe('auth-react against a real auth-server', () => {
     // The second tab's CSRF state followed: it can sign in at once.
     await act(() => second.result.current.signIn.mutateAsync(alice))
     await waitFor(() => expect(first.result.current.session.status).toBe('authenticated'))
+  })
+})
+
+describe('auth-react against a real auth-server on the token strategy', () => {
+  let tokenServer: TestServer
+  beforeAll(async () => {
+    tokenServer = await startTestServer('token')
+  })
+  afterAll(() => tokenServer.close())
+
+  /**
+   * Past the access token's lifetime (on the server's test clock): the server now reads the access
+   * cookie as signed out. First the tab settles, so no request of its own straddles the jump.
+   */
+  async function lapseAccessCookie(browser: TestBrowser, tab: { queryClient: QueryClient }) {
+    await waitFor(() => expect(tab.queryClient.isFetching() + tab.queryClient.isMutating()).toBe(0))
+    tokenServer.clock.advance((accessTokenSeconds + 60) * 1000) // past the verifier's 30 s tolerance too
+    expect((await serverSession(browser)).user).toBeNull()
+  }
+  const refreshes = (browser: TestBrowser, from = 0) => routes(browser, from).filter((route) => route === 'POST /auth/refresh')
+
+  it('renews a lapsed access cookie once: the hook never reports signed out', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    const tab = await signedInTab(browser, 'token')
+    expect(browser.jar.has('__Host-access')).toBe(true)
+    const access = browser.jar.get('__Host-access')
+    await lapseAccessCookie(browser, tab)
+
+    const from = browser.sent.length
+    const shown = tab.statuses.length
+    // What the expiry timer, a focus or another tab does: ask the server who is signed in.
+    await act(() => tab.queryClient.invalidateQueries({ queryKey: authQueryKeys.session() }))
+
+    await waitFor(() => expect(routes(browser, from)).toEqual(['GET /auth/session', 'POST /auth/refresh', 'GET /auth/session']))
+    expect(tab.result.current.session).toMatchObject({ status: 'authenticated', user: { name: 'Alice' } })
+    expect(tab.statuses.slice(shown)).not.toContain('unauthenticated')
+    expect(browser.jar.get('__Host-access')).not.toBe(access)
+    expect((await serverSession(browser)).user).toMatchObject({ name: 'Alice' })
+  })
+
+  it('renews when the browser already dropped the expired access cookie (the CSRF binding comes from the refresh cookie), and unsafe requests work after', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    const tab = await signedInTab(browser, 'token')
+    browser.jar.delete('__Host-access') // as a browser does at the cookie's Max-Age
+    await lapseAccessCookie(browser, tab)
+
+    const from = browser.sent.length
+    await act(() => tab.queryClient.invalidateQueries({ queryKey: authQueryKeys.session() }))
+    await waitFor(() => expect(tab.result.current.session.status).toBe('authenticated'))
+    // The token from sign-in is still bound to the session the refresh cookie names: one try is enough.
+    expect(routes(browser, from)).toEqual(['GET /auth/session', 'POST /auth/refresh', 'GET /auth/session'])
+
+    // The token held now matches the renewed session: sign-out is accepted.
+    await act(() => tab.result.current.signOut.mutateAsync())
+    expect((await serverSession(browser)).user).toBeNull()
+  })
+
+  it('N concurrent queries that hit the lapsed cookie cause exactly one POST /auth/refresh, and all of them succeed', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    const tab = await signedInTab(browser, 'token')
+    await lapseAccessCookie(browser, tab)
+    const from = browser.sent.length
+
+    const queries = renderHook(
+      () => {
+        const api = useAuthFetch()
+        return useQueries({
+          queries: Array.from({ length: 6 }, (_, index) => ({ queryKey: ['me', index], queryFn: () => api<{ id: string }>(`/api/me?n=${index}`), retry: false })),
+        }, tab.queryClient)
+      },
+      { wrapper: ({ children }: { children: ReactNode }) => <AuthProvider fetch={browser.fetch} queryClient={tab.queryClient} strategy="token">{children}</AuthProvider> },
+    )
+    // The session query asks at the same moment (a focus, say).
+    void tab.queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
+
+    await waitFor(() => expect(queries.result.current.map((query) => query.data)).toEqual(Array.from({ length: 6 }, () => ({ id: 'u-alice' }))))
+    expect(refreshes(browser, from)).toEqual(['POST /auth/refresh'])
+    expect(routes(browser, from).filter((route) => route.startsWith('GET /api/me'))).toHaveLength(12) // each query: 401, then 200
+    expect(tab.result.current.session.status).toBe('authenticated')
+  })
+
+  it('reports signed out when the refresh is refused (session revoked), and asks no more', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    const tab = await signedInTab(browser, 'token')
+    await tokenServer.sessions.revokeAllForUser('u-alice')
+    await lapseAccessCookie(browser, tab)
+
+    const from = browser.sent.length
+    await expect(act(() => tab.result.current.api('/api/me'))).rejects.toMatchObject({ status: 401 })
+    await waitFor(() => expect(tab.result.current.session.status).toBe('unauthenticated'))
+    await expect(act(() => tab.result.current.api('/api/me'))).rejects.toMatchObject({ status: 401 })
+    await act(() => tab.queryClient.invalidateQueries({ queryKey: authQueryKeys.session() }))
+    expect(refreshes(browser, from)).toEqual(['POST /auth/refresh'])
+    expect(tab.result.current.session.status).toBe('unauthenticated')
+  })
+
+  it('a page rendered signed out (lapsed access cookie, live refresh cookie) renews on mount and shows signed in', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    await lapseAccessCookie(browser, await signedInTab(browser, 'token'))
+    const from = browser.sent.length
+
+    const page = openTab(browser, 'token', { user: null })
+    expect(page.result.current.session.status).toBe('unauthenticated')
+    await waitFor(() => expect(page.result.current.session).toMatchObject({ status: 'authenticated', user: { name: 'Alice' } }))
+    expect(refreshes(browser, from)).toEqual(['POST /auth/refresh'])
+  })
+
+  it('on the session strategy prop, a lapsed access cookie reads as signed out (no refresh is attempted)', async () => {
+    const browser = createTestBrowser(tokenServer.url)
+    const tab = await signedInTab(browser, 'session')
+    await lapseAccessCookie(browser, tab)
+    const from = browser.sent.length
+    await act(() => tab.queryClient.invalidateQueries({ queryKey: authQueryKeys.session() }))
+    await waitFor(() => expect(tab.result.current.session.status).toBe('unauthenticated'))
+    expect(refreshes(browser, from)).toEqual([])
   })
 })

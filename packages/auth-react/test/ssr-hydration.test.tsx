@@ -7,6 +7,8 @@ import { hydrateRoot, type Root } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthProvider, useSession, useSignOut, type SessionPayload } from '../src/index.js'
+import type { Express } from 'express'
+import type { Auth } from '@acme/auth-server'
 import { createTestBrowser, type TestBrowser } from './browser-fetch.js'
 import { spyOnBrowserStorage, type StorageSpies } from './storage-spies.js'
 import { startTestServer, type TestServer } from './test-server.js'
@@ -16,7 +18,7 @@ let storage: StorageSpies
 let root: Root | undefined
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startTestServer('session', serverRenderedPage)
 })
 afterAll(() => server.close())
 beforeEach(() => {
@@ -77,7 +79,50 @@ function hydrate(html: string, element: React.ReactElement) {
   return { container, recoverable }
 }
 
+/** The README's server rendering recipe, verbatim but for `<Header />` standing in for `<App />`. */
+function serverRenderedPage(app: Express, auth: Auth) {
+  app.get('/', async (req, res) => {
+    // What GET /auth/session would answer for this request; it may set a fresh CSRF cookie on res.
+    const session = await auth.sessionPayload(req, res)
+    const html = renderToString(<AuthProvider initialSession={session}><Header /></AuthProvider>)
+    // `<` escaped: the JSON sits inside a <script> element.
+    const data = JSON.stringify(session).replace(/</g, '\\u003c')
+    res.set('Cache-Control', 'no-store') // the page holds a per-user payload
+    res.send(`<div id="root">${html}</div><script id="session" type="application/json">${data}</script><script type="module" src="/client.js"></script>`)
+  })
+}
+
 describe('server rendering and hydration', () => {
+  it('the README recipe: the page the server rendered with auth.sessionPayload() hydrates signed in, with no request', async () => {
+    const browser = createTestBrowser(server.url)
+    await signedInSession(browser)
+    const page = await browser.fetch('/')
+    expect(page.headers.get('cache-control')).toBe('no-store')
+    // The page minus its module script (this test is the client script).
+    document.body.innerHTML = (await page.text()).replace('<script type="module" src="/client.js"></script>', '')
+    expect(document.getElementById('root')!.textContent).toContain('Alice')
+    // client.tsx of the recipe:
+    const session = JSON.parse(document.getElementById('session')?.textContent ?? 'null') as SessionPayload
+    const before = browser.sent.length
+    const recoverable = vi.fn()
+    act(() => {
+      root = hydrateRoot(
+        document.getElementById('root')!,
+        <AuthProvider initialSession={session} fetch={browser.fetch}>
+          <Header />
+        </AuthProvider>,
+        { onRecoverableError: recoverable },
+      )
+    })
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)))
+    expect(recoverable).not.toHaveBeenCalled()
+    expect(browser.sent.slice(before)).toEqual([])
+    // The embedded CSRF token is the one the browser's cookie holds: sign-out is accepted.
+    act(() => document.querySelector('button')!.click())
+    await waitFor(() => expect(document.getElementById('root')!.textContent).toBe('Sign in'))
+    expect(browser.sent.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /auth/logout'])
+  })
+
   it("renders the user's name on the server and hydrates without a session request or a mismatch", async () => {
     const browser = createTestBrowser(server.url)
     const session = await signedInSession(browser)

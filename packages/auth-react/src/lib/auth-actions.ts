@@ -1,8 +1,9 @@
 import { FetchError } from 'ofetch'
 import { authQueryKeys } from '../query-keys.js'
-import type { SessionPayload, SessionUser } from '../session-payload.js'
+import type { SessionPayload, SessionUser } from '@acme/auth-core'
 import type { AuthRuntime } from './auth-runtime.js'
 import { markSignedOut, reloadSession } from './identity.js'
+import { awaitSecondFactor, type LoginAnswer } from './mfa-challenge.js'
 import { statusOf } from './session-query.js'
 
 /** Email and password, as `POST /auth/login` takes them. */
@@ -17,7 +18,8 @@ export interface SignInCredentials {
  * The login answer alone lacks the session's id and expiry, hence the second request.
  */
 export async function signIn(runtime: AuthRuntime, { email, password }: SignInCredentials): Promise<SessionUser> {
-  await runtime.fetch(`${runtime.basePath}/login`, { method: 'POST', body: { email, password } })
+  const answer = await runtime.fetch<LoginAnswer>(`${runtime.basePath}/login`, { method: 'POST', body: { email, password } })
+  awaitSecondFactor(runtime, answer)
   const payload = await reloadSession(runtime)
   runtime.notify('signed-in')
   // The server accepted the password but the browser did not keep its cookie (blocked cookies).

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { authQueryKeys } from '../query-keys.js'
-import type { SessionPayload } from '../session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 
 /**
  * The CSRF token to send now, from memory only (never read from the page's cookies): the one that came
@@ -18,8 +18,9 @@ export function csrfTokenFor(queryClient: QueryClient, basePath: string, fetch: 
   })
 }
 
-async function fetchCsrfToken(fetch: typeof globalThis.fetch, basePath: string, signal: AbortSignal): Promise<string> {
-  const response = await fetch(`${basePath}/csrf`, { credentials: 'same-origin', headers: { accept: 'application/json' }, signal })
+/** `GET <basePath>/csrf`: a token bound to the cookies the browser holds right now. */
+export async function fetchCsrfToken(fetch: typeof globalThis.fetch, basePath: string, signal?: AbortSignal): Promise<string> {
+  const response = await fetch(`${basePath}/csrf`, { credentials: 'same-origin', headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) })
   if (!response.ok) throw new Error(`GET ${basePath}/csrf answered ${response.status}`)
   const body = (await response.json()) as { csrfToken?: unknown }
   if (typeof body.csrfToken !== 'string') throw new Error(`GET ${basePath}/csrf answered without a csrfToken`)

@@ -1,12 +1,12 @@
 import { authQueryKeys } from '../query-keys.js'
-import type { SessionPayload } from '../session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 import type { AuthRuntime } from './auth-runtime.js'
 
-type Runtime = Pick<AuthRuntime, 'queryClient' | 'fetch' | 'basePath'>
+type Runtime = Pick<AuthRuntime, 'queryClient' | 'fetch' | 'basePath' | 'refresher'>
 
 /**
  * After this tab changed who is signed in: read the session from the server into the cache.
- * The CSRF token and the device list belonged to the previous identity, so they go too.
+ * The CSRF token, the device list and the linked accounts belonged to the previous identity, so they go too.
  */
 export async function reloadSession(runtime: Runtime): Promise<SessionPayload> {
   const { queryClient } = runtime
@@ -15,7 +15,11 @@ export async function reloadSession(runtime: Runtime): Promise<SessionPayload> {
   queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
   const payload = await runtime.fetch<SessionPayload>(`${runtime.basePath}/session`)
   queryClient.setQueryData(authQueryKeys.session(), payload)
+  if (payload.user) runtime.refresher?.reset()
   void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
   return payload
 }
 
@@ -26,12 +30,20 @@ export async function markSignedOut(runtime: Runtime): Promise<void> {
   queryClient.setQueryData<SessionPayload>(authQueryKeys.session(), { user: null })
   queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
 }
 
 /** Another tab says the identity changed: ask the server. */
 export function revalidateIdentity(runtime: Runtime): void {
   const { queryClient } = runtime
+  // The other tab may have signed in: a refresh refused earlier may work now.
+  runtime.refresher?.reset()
   queryClient.removeQueries({ queryKey: authQueryKeys.csrf() })
   void queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.sessions() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
 }

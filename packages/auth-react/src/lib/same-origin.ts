@@ -1,17 +1,21 @@
-const absoluteUrl = /^(?:[a-z][a-z\d+.-]*:|\/\/)/i
+/** Stands in for the page's origin where there is no `location` (server rendering, workers without one). */
+const placeholderOrigin = 'http://same-origin.invalid'
 
 /**
- * True when `url` targets the page's own origin. Relative URLs always do; absolute ones must
- * match `location.origin` (without a `location`, as on a server, only relative URLs count).
+ * True when `url` targets the page's own origin, decided the way `fetch` will resolve it:
+ * `new URL(url, location.href).origin === location.origin`. No pattern guesses what is
+ * "relative": `/\evil.example`, ` //evil.example` and `\t//evil.example` all resolve to another
+ * host (backslashes count as slashes, leading whitespace and tabs are stripped). Without a
+ * `location` only URLs that resolve against a placeholder base to that base count as ours.
  * The CSRF token and the 401 reaction are for our own server only: a token sent to a third-party
  * origin would leak, and a third party's 401 says nothing about our session.
  */
 export function isSameOrigin(url: string): boolean {
-  if (!absoluteUrl.test(url)) return true
   const location = (globalThis as { location?: { href: string; origin: string } }).location
-  if (!location) return false
+  const base = location?.href ?? `${placeholderOrigin}/`
+  const origin = location?.origin ?? placeholderOrigin
   try {
-    return new URL(url, location.href).origin === location.origin
+    return new URL(url, base).origin === origin
   } catch {
     return false
   }

@@ -1,6 +1,6 @@
 'use client'
 import { useQuery } from '@tanstack/react-query'
-import type { SessionPayload } from '../session-payload.js'
+import type { SessionPayload } from '@acme/auth-core'
 import { useAuthRuntime } from './auth-context.js'
 
 /**
