@@ -1,7 +1,9 @@
 export { createTestClock, type TestClock } from './test-clock.js'
 export { startRedisServer, type TestRedisServer } from './redis/redis-server.js'
-export { startRedisCluster, type TestRedisCluster } from './redis/redis-cluster.js'
+export { startRedisCluster, type RedisClusterOptions, type TestRedisCluster, type TestRedisClusterNode, type TestRedisFailover } from './redis/redis-cluster.js'
 export { dumpRedis, deleteRedisPrefix } from './conformance/redis-dump.js'
+export { startPostgresServer, type TestPostgresServer, type TestPostgresServerOptions } from './postgres/postgres-server.js'
+export { createTestPostgresSchema, type TestPostgresSchema, type TestPostgresSchemaOptions } from './postgres/test-postgres-schema.js'
 export { startFakeUpstream, type FakeUpstream, type RecordedRequest, type UpstreamBehaviour } from './upstream/fake-upstream.js'
 export {
   assertNoSecretsInRecordedAuditEvents,
@@ -21,3 +23,12 @@ export { signedInAgent, type AgentTarget, type IssuedTestSession, type SessionIs
 export { createTestRateLimitStore, type TestRateLimitStore } from './stores/test-rate-limit-store.js'
 export { snapshotRefreshStore, type RefreshStoreSnapshot } from './stores/snapshot-refresh-store.js'
 export { startTestIdP, type TestIdP, type TestIdPAccount, type TestIdPClient, type TestIdPLoginOptions, type TestIdPOptions } from './idp/test-idp.js'
+export { createTotpCode } from './totp/totp-code.js'
+export {
+  createSoftwareAuthenticator,
+  type AssertionOverrides,
+  type SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareCredential,
+} from './webauthn/software-authenticator.js'
+export { startTestSmtpServer, type CapturedMail, type TestSmtpServer, type TestSmtpServerOptions } from './smtp/test-smtp-server.js'

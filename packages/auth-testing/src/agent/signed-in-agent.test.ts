@@ -27,7 +27,7 @@ async function createApp(strategy: 'session' | 'token' = 'session'): Promise<{ a
   if (strategy === 'token') {
     const keyRing = await createTestKeyRing()
     const accessTokens = createAccessTokens({ keyRing, issuer: origin, audience: origin })
-    tokens = { tokens: { keyRing, accessTokens, refreshFamilies: createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens }) } }
+    tokens = { tokens: { keyRing, accessTokens, refreshFamilies: createRefreshFamilies({ store: new MemoryRefreshStore(), accessTokens, sessions }) } }
   }
   const auth = createAuth({
     sessions,

@@ -2,6 +2,8 @@ import { MemoryKeyStore } from '@acme/auth-core'
 import { RedisKeyStore } from '@acme/auth-core/redis'
 import { runKeyStoreConformance } from './index.js'
 import { connectTestRedis, type TestRedis } from './test-redis.js'
+import { PostgresKeyStore } from '@acme/auth-core/postgres'
+import { postgresHarness, conformanceTimeoutMs } from './test-postgres.js'
 
 runKeyStoreConformance('MemoryKeyStore', () => {
   const store = new MemoryKeyStore()
@@ -25,3 +27,5 @@ runKeyStoreConformance('RedisKeyStore on 127.0.0.1:6379', async () => {
     },
   }
 })
+
+runKeyStoreConformance('PostgresKeyStore on 127.0.0.1:5432', postgresHarness((pool, schema) => new PostgresKeyStore({ pool, schema, timeoutMs: conformanceTimeoutMs })))

@@ -1,4 +1,6 @@
-import { createOneTimeTokens, randomToken, sha256, type OneTimeTokenRecord, type OneTimeTokenStore } from '@acme/auth-core'
+import { createOneTimeTokens, type OneTimeTokenRecord, type OneTimeTokenStore } from '@acme/auth-core'
+// Records written straight to the store carry a hash the way core computes it.
+import { randomToken, sha256 } from '@acme/auth-core/internal'
 import { describe, expect, it } from 'vitest'
 import { createTestClock } from '../test-clock.js'
 import { useStoreHarness, type StoreHarness, type StoreHarnessSetup } from './store-harness.js'
@@ -23,7 +25,8 @@ async function record(overrides: Partial<OneTimeTokenRecord> = {}): Promise<OneT
  * The one-time token store contract, as vitest tests: `consumeOne` returns the record once for the
  * right hash and purpose while it is live, leaves it alone on a wrong guess, deletes it when
  * expired, and hands it to exactly one of 50 concurrent callers (also through core's
- * `createOneTimeTokens`); only hashes at rest. `setup` runs before every test.
+ * `createOneTimeTokens`); only hashes at rest; and `deleteAllForUser`, when the store has it.
+ * `setup` runs before every test.
  *
  * @example
  * ```ts
@@ -91,6 +94,18 @@ export function runOneTimeTokenStoreConformance(name: string, setup: StoreHarnes
       const short = await tokens.issue('user-1', 'password_reset', { ttlSeconds: 60 })
       clock.advance(60_000)
       expect(await tokens.consume(short.token, 'password_reset')).toBeNull()
+    })
+
+    it('deleteAllForUser (when the store has it) deletes every record of the user and no one else’s', async (context) => {
+      const { store } = harness()
+      if (typeof store.deleteAllForUser !== 'function') return context.skip()
+      const [a, b] = [await record({ userId: 'user-gone' }), await record({ userId: 'user-gone', purpose: 'email_verification' })]
+      const kept = await record()
+      for (const saved of [a, b, kept]) await store.save(saved, now)
+      expect(await store.deleteAllForUser('user-gone')).toBe(2)
+      for (const saved of [a, b]) expect(await store.consumeOne(saved.id, { secretHash: saved.secretHash, purpose: saved.purpose }, now)).toBeNull()
+      expect(await store.consumeOne(kept.id, { secretHash: kept.secretHash, purpose: kept.purpose }, now)).toEqual(kept)
+      expect(await store.deleteAllForUser('user-gone')).toBe(0)
     })
 
     it('stores no secret: only its SHA-256', async () => {

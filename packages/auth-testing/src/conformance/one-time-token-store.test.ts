@@ -2,6 +2,8 @@ import { MemoryOneTimeTokenStore } from '@acme/auth-core'
 import { RedisOneTimeTokenStore } from '@acme/auth-core/redis'
 import { runOneTimeTokenStoreConformance } from './index.js'
 import { connectTestRedis, type TestRedis } from './test-redis.js'
+import { PostgresOneTimeTokenStore } from '@acme/auth-core/postgres'
+import { postgresHarness, conformanceTimeoutMs } from './test-postgres.js'
 
 runOneTimeTokenStoreConformance('MemoryOneTimeTokenStore', () => {
   const store = new MemoryOneTimeTokenStore()
@@ -25,3 +27,7 @@ runOneTimeTokenStoreConformance('RedisOneTimeTokenStore on 127.0.0.1:6379', asyn
     },
   }
 })
+
+runOneTimeTokenStoreConformance('PostgresOneTimeTokenStore on 127.0.0.1:5432',
+  postgresHarness((pool, schema) => new PostgresOneTimeTokenStore({ pool, schema, timeoutMs: conformanceTimeoutMs })),
+)

@@ -1,4 +1,5 @@
-import { createLoginLimiter, randomToken, type RateLimitStore } from '@acme/auth-core'
+import { createLoginLimiter, type RateLimitStore } from '@acme/auth-core'
+import { randomToken } from '@acme/auth-core/internal'
 import { describe, expect, it } from 'vitest'
 import { createTestClock } from '../test-clock.js'
 import { useStoreHarness, type StoreHarness, type StoreHarnessSetup } from './store-harness.js'
@@ -80,7 +81,7 @@ export function runRateLimitStoreConformance(name: string, setup: StoreHarnessSe
 
     it('through createLoginLimiter: locks an account by the limiter’s clock and lifts the lock on time', async () => {
       const clock = createTestClock()
-      const limiter = createLoginLimiter({ store: harness().store, clock, account: { freeAttempts: 3, lockAfter: 3, lockSeconds: 600 } })
+      const limiter = createLoginLimiter({ store: harness().store, clock, account: { maxAttempts: 3, windowSeconds: 600, blockSeconds: 600 } })
       const who = { account: `${randomToken(6)}@example.com`, ip: '198.51.100.7' }
       for (let i = 0; i < 3; i++) expect(await limiter.attempt(who)).toEqual({ allowed: true })
       expect(await limiter.attempt(who)).toEqual({ allowed: false, reason: 'locked', limit: 'account', retryAfterSeconds: 600 })
@@ -91,7 +92,7 @@ export function runRateLimitStoreConformance(name: string, setup: StoreHarnessSe
     })
 
     it('through createLoginLimiter: 30 parallel attempts cannot all slip past the lock', async () => {
-      const limiter = createLoginLimiter({ store: harness().store, clock: createTestClock(), ipAccount: { maxAttempts: 1000 } })
+      const limiter = createLoginLimiter({ store: harness().store, clock: createTestClock(), ipAccount: { maxAttempts: 1000 }, account: { maxAttempts: 10 } })
       const who = { account: `${randomToken(6)}@example.com`, ip: '198.51.100.8' }
       const results = await Promise.all(Array.from({ length: 30 }, () => limiter.attempt(who)))
       expect(results.filter((result) => result.allowed).length).toBeLessThanOrEqual(10)

@@ -2,6 +2,8 @@ import { createRedisRateLimitStore } from '@acme/auth-core/redis'
 import { createTestRateLimitStore } from '../stores/test-rate-limit-store.js'
 import { runRateLimitStoreConformance } from './index.js'
 import { connectTestRedis, type TestRedis } from './test-redis.js'
+import { createPostgresRateLimitStore } from '@acme/auth-core/postgres'
+import { postgresHarness } from './test-postgres.js'
 
 runRateLimitStoreConformance('MemoryRateLimitStore (inspectable)', () => {
   const store = createTestRateLimitStore()
@@ -25,3 +27,7 @@ runRateLimitStoreConformance('Redis rate-limit store on 127.0.0.1:6379', async (
     },
   }
 })
+
+runRateLimitStoreConformance('PostgreSQL rate-limit store on 127.0.0.1:5432',
+  postgresHarness((pool, schema) => createPostgresRateLimitStore({ pool, schema })),
+)

@@ -2,13 +2,12 @@ import {
   createAccessTokens,
   createRefreshFamilies,
   isAuthError,
-  parseRefreshToken,
-  randomToken,
-  sha256,
   type RefreshFamiliesOptions,
   type RefreshStore,
   type RefreshTokenRecord,
 } from '@acme/auth-core'
+// The suite writes and reads records the way core's refresh families do: it needs their token format and hash.
+import { parseRefreshToken, randomToken, sha256 } from '@acme/auth-core/internal'
 import { describe, expect, it } from 'vitest'
 import { createTestKeyRing } from '../keys/test-key-ring.js'
 import { createRecordingAuditSink } from '../recording-audit-sink.js'
@@ -30,7 +29,7 @@ const codeOf = (promise: Promise<unknown>) =>
  * The refresh store contract, as vitest tests, mostly through core's `createRefreshFamilies`:
  * create and find (exact round trip), rotation to one successor, reuse detection that revokes the
  * family, the grace-window replay, idle and absolute expiry by the caller's clock, revocation
- * (one family, all of a user's, concurrent revokes), locks, one successor among 50 concurrent
+ * (one family, all of a user's, concurrent revokes), role updates of a user's live families, locks, one successor among 50 concurrent
  * `rotate` calls on the store and among 50 rotations through two instances, and no secret at rest.
  * `setup` runs before every test.
  *
@@ -192,6 +191,38 @@ export function runRefreshStoreConformance(name: string, setup: StoreHarnessSetu
       expect(await store.revokeAllForUser(userId, clock.now(), 'user')).toEqual([])
       for (const issued of [a!, b!, c!]) expect(await codeOf(refresh.rotate(issued.refreshToken))).toBe('ERR_REFRESH_TOKEN_REUSED')
       await expect(refresh.rotate(bystander.refreshToken)).resolves.toMatchObject({ familyId: bystander.familyId })
+    })
+
+    it('rewrites the roles of every live family of one user only, atomically; the next rotation mints with them', async () => {
+      const clock = createTestClock()
+      const { families: refresh } = await families(clock)
+      const userId = newUser()
+      const [a, revoked, c] = await Promise.all([1, 2, 3].map(() => refresh.issue({ sub: userId, sid: 's', roles: ['admin'], scope: 'notes' })))
+      const bystander = await refresh.issue({ sub: newUser(), sid: 's', roles: ['admin'] })
+      const { store } = harness()
+      await store.revokeFamily(revoked!.familyId, clock.now(), 'test')
+      expect(await store.updateRolesForUser(userId, ['member'], clock.now())).toBe(2)
+      expect((await store.find(idOf(a!.refreshToken)))?.family.grant).toEqual({ roles: ['member'], scope: 'notes' })
+      expect((await store.find(idOf(revoked!.refreshToken)))?.family.grant.roles).toEqual(['admin'])
+      expect((await store.find(idOf(bystander.refreshToken)))?.family.grant.roles).toEqual(['admin'])
+      // An empty list stays a list; a family past its expiry is left alone.
+      expect(await (await harness().another()).updateRolesForUser(userId, [], clock.now())).toBe(2)
+      expect((await store.find(idOf(c!.refreshToken)))?.family.grant.roles).toEqual([])
+      clock.advance(15 * day)
+      expect(await store.updateRolesForUser(userId, ['admin'], clock.now())).toBe(0)
+      expect((await store.find(idOf(c!.refreshToken)))?.family.grant.roles).toEqual([])
+      expect(await store.updateRolesForUser(newUser(), ['admin'], clock.now())).toBe(0)
+    })
+
+    it('rotation mints access tokens with the updated roles', async () => {
+      const clock = createTestClock()
+      const { families: refresh } = await families(clock)
+      const userId = newUser()
+      const first = await refresh.issue({ sub: userId, sid: 's', roles: ['admin'] })
+      await harness().store.updateRolesForUser(userId, ['member'], clock.now())
+      const next = await refresh.rotate(first.refreshToken)
+      const payload = JSON.parse(Buffer.from(next.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { roles: string[] }
+      expect(payload.roles).toEqual(['member'])
     })
 
     it('locks: one holder, released only by its token, free again after the TTL', async () => {

@@ -3,6 +3,8 @@ import { RedisRefreshStore } from '@acme/auth-core/redis'
 import { snapshotRefreshStore } from '../stores/snapshot-refresh-store.js'
 import { runRefreshStoreConformance } from './index.js'
 import { connectTestRedis, type TestRedis } from './test-redis.js'
+import { PostgresRefreshStore } from '@acme/auth-core/postgres'
+import { postgresHarness, conformanceTimeoutMs } from './test-postgres.js'
 
 runRefreshStoreConformance('MemoryRefreshStore', () => {
   const store = new MemoryRefreshStore()
@@ -26,3 +28,7 @@ runRefreshStoreConformance('RedisRefreshStore on 127.0.0.1:6379', async () => {
     },
   }
 })
+
+runRefreshStoreConformance('PostgresRefreshStore on 127.0.0.1:5432',
+  postgresHarness((pool, schema) => new PostgresRefreshStore({ pool, schema, timeoutMs: conformanceTimeoutMs })),
+)

@@ -15,9 +15,13 @@ describe('createTestRateLimitStore', () => {
     await limiter.attempt(who)
     expect(store.snapshot()['login:ip:203.0.113.9']).toEqual({ value: 2, expiresAt: clock.now() + 86_400_000 })
     expect(store.size).toBe(3) // account, IP, IP + account
-    await limiter.recordSuccess(who) // clears the account and pair counters, refunds the IP
-    expect(Object.keys(store.snapshot())).toEqual(['login:ip:203.0.113.9'])
+    await limiter.recordSuccess(who) // clears the IP + account counter, refunds the account and IP ones, remembers the IP
+    const keys = Object.keys(store.snapshot())
+    expect(keys.filter((key) => key.startsWith('login:ipacct:'))).toEqual([])
+    expect(keys.filter((key) => key.startsWith('login:known:203.0.113.9|'))).toHaveLength(1)
     expect(store.snapshot()['login:ip:203.0.113.9']?.value).toBe(1)
+    expect(store.snapshot()[keys.find((key) => key.startsWith('login:acct:'))!]?.value).toBe(1)
+    expect(keys.some((key) => key.includes('alice'))).toBe(false) // accounts arrive hashed
   })
 })
 

@@ -1,11 +1,11 @@
 import {
   createAccessTokenVerifier,
-  randomToken,
   type AccessTokenClaims,
   type AccessTokenVerifier,
   type Clock,
   type SigningKey,
 } from '@acme/auth-core'
+import { randomToken } from '@acme/auth-core/internal'
 import { SignJWT } from 'jose'
 import type { TestKeyRing } from '../keys/test-key-ring.js'
 
