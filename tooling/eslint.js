@@ -1,11 +1,24 @@
 // Shared eslint flat config. A package's eslint.config.js is one line:
 //   export default defineEslintConfig(import.meta.dirname)
+// Packages that handle secrets opt in to the stricter source rules:
+//   export default defineEslintConfig(import.meta.dirname, { securityCritical: true })
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import { noSecretEquality } from './eslint-rules/no-secret-equality.js'
 
-/** @param {string} tsconfigRootDir the package folder (import.meta.dirname) */
-export function defineEslintConfig(tsconfigRootDir) {
+/** The project's own rules, as a local plugin: `acme/<rule>`. */
+export const acmePlugin = {
+  meta: { name: '@acme/eslint-plugin' },
+  rules: { 'no-secret-equality': noSecretEquality },
+}
+
+/**
+ * @param {string} tsconfigRootDir the package folder (import.meta.dirname)
+ * @param {{ securityCritical?: boolean }} [options] `securityCritical`: the package compares secrets
+ *   (core, server), so its sources (not its tests) must do so in constant time (`acme/no-secret-equality`).
+ */
+export function defineEslintConfig(tsconfigRootDir, { securityCritical = false } = {}) {
   return tseslint.config(
     { ignores: ['dist/**', 'coverage/**', 'test-results/**', '*.config.*'] },
     js.configs.recommended,
@@ -33,5 +46,15 @@ export function defineEslintConfig(tsconfigRootDir) {
         '@typescript-eslint/unbound-method': 'off',
       },
     },
+    ...(securityCritical
+      ? [
+          {
+            files: ['src/**/*.ts', 'src/**/*.tsx'],
+            ignores: ['**/*.test.ts', '**/*.test.tsx'],
+            plugins: { acme: acmePlugin },
+            rules: { 'acme/no-secret-equality': 'error' },
+          },
+        ]
+      : []),
   )
 }

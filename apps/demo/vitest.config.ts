@@ -5,7 +5,7 @@ import { defineVitestConfig } from '@acme/tooling/vitest'
 export default defineVitestConfig({
   test: {
     globalSetup: ['test/e2e/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 })

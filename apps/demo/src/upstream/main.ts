@@ -1,11 +1,16 @@
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { readConfig, demoAccounts } from '../config.js'
 import { createMemoryNotesStore, createRedisNotesStore } from './notes-store.js'
 import { createUpstreamApp } from './upstream-app.js'
 
 // The upstream API as its own process (`pnpm demo` starts it): it shares no memory with the web app.
 const config = readConfig()
-const redis = config.redisUrl ? new Redis(config.redisUrl) : undefined
+// The notes follow the web app's Redis (one server or a cluster); with PostgreSQL they stay in memory.
+const redis = config.redisClusterNodes
+  ? new Cluster(config.redisClusterNodes.map((node) => ({ ...node })))
+  : config.redisUrl
+    ? new Redis(config.redisUrl)
+    : undefined
 const notes = redis ? createRedisNotesStore(redis, `${config.redisPrefix}notes`) : createMemoryNotesStore()
 
 if ((await notes.list(demoAccounts[0].id)).length === 0) {

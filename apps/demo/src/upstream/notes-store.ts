@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import type { Note } from '../shared/page-state.js'
 
-/** Where the upstream keeps notes: a Map, or one Redis hash when REDIS_URL is set. */
+/** Where the upstream keeps notes: a Map, or one Redis hash when REDIS_URL or REDIS_CLUSTER_NODES is set. */
 export interface NotesStore {
   list(ownerId: string): Promise<Note[]>
   get(id: string): Promise<Note | null>
@@ -42,7 +42,7 @@ export function createMemoryNotesStore(): NotesStore {
   }
 }
 
-export function createRedisNotesStore(client: Redis, key: string): NotesStore {
+export function createRedisNotesStore(client: Redis | Cluster, key: string): NotesStore {
   const read = (raw: string | null): Note | null => (raw === null ? null : (JSON.parse(raw) as Note))
   return {
     async list(ownerId) {

@@ -1,46 +1,34 @@
 import { definePolicies, hasRole, type PolicySubject } from '@acme/auth-core'
 import { problem, ProblemError, type Auth } from '@acme/auth-server'
 import express, { type Router } from 'express'
-import type { AdminOverview } from '../shared/page-state.js'
+import type { HealthSeries } from '../shared/page-state.js'
+import { adminOverview } from './admin-overview.js'
 import type { AuditLog } from './audit-log.js'
 import type { AuthStores } from './auth-stores.js'
 import type { DemoUsers } from './demo-users.js'
-import { sameOriginGuard } from './same-origin-guard.js'
+import type { HealthSampler } from './health-sampler.js'
 
 /** Who may do what in the web app itself (the notes API has its own rules). */
 export const webPolicies = definePolicies({
   'admin.view': (user: PolicySubject) => hasRole(user, 'admin') || { allowed: false, reason: 'not_admin' },
 })
 
-/** `/admin/api/*`: the admin page's data and actions, for admins only (401 / 403 otherwise). */
-export function adminRoutes(options: { auth: Auth; stores: AuthStores; users: DemoUsers; audit: AuditLog; origin: string }): Router {
-  const { auth, stores, users, audit } = options
+/**
+ * `/admin/api/*`: the admin page's data and actions, for admins only (401 / 403 otherwise), and
+ * CSRF-checked by the package's guard (signed token bound to the session, Origin, Fetch Metadata).
+ */
+export function adminRoutes(options: { auth: Auth; stores: AuthStores; users: DemoUsers; audit: AuditLog; health?: HealthSampler }): Router {
+  const { auth, stores, users, audit, health } = options
   const router = express.Router()
-  router.use(auth.authorize(webPolicies, 'admin.view'), sameOriginGuard(options.origin))
+  router.use(auth.authorize(webPolicies, 'admin.view'), auth.csrf())
 
   router.get('/overview', async (_req, res) => {
-    const directory = users.list()
-    const sessionCounts = await Promise.all(directory.map((user) => stores.sessions.listForUser(user.id).then((list) => list.length)))
-    const body: AdminOverview = {
-      users: directory.map((user, index) => ({ id: user.id, email: user.email, name: user.name, roles: [...user.roles], sessions: sessionCounts[index]! })),
-      keys: (await stores.keyRing.list()).map((key) => ({
-        kid: key.kid,
-        alg: key.alg,
-        status: key.status,
-        createdAt: new Date(key.createdAt).toISOString(),
-        activatesAt: new Date(key.activatesAt).toISOString(),
-        retiresAt: key.retiresAt === null ? null : new Date(key.retiresAt).toISOString(),
-      })),
-      events: audit.recent(40).map((event) => ({
-        type: event.type,
-        at: event.at,
-        outcome: event.outcome,
-        ...(event.userId ? { userId: event.userId } : {}),
-        ...(event.sessionId ? { sessionId: event.sessionId } : {}),
-        ...(event.reason ? { reason: event.reason } : {}),
-        ...(event.ip ? { ip: event.ip } : {}),
-      })),
-    }
+    res.set('Cache-Control', 'no-store').json(await adminOverview({ stores, users, audit }))
+  })
+
+  // The health panel: counts and rates from the app's own metrics (no user data), sampled.
+  router.get('/health', (_req, res) => {
+    const body: HealthSeries = health?.series() ?? { sampledEverySeconds: 0, points: [] }
     res.set('Cache-Control', 'no-store').json(body)
   })
 

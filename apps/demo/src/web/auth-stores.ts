@@ -1,55 +1,55 @@
 import {
   createAccessTokens,
   createKeyRing,
-  createLoginLimiter,
   createRefreshFamilies,
   createSessionManager,
-  MemoryKeyStore,
-  MemoryRefreshStore,
-  MemorySessionStore,
   type AccessTokens,
   type AuditSink,
   type KeyRing,
-  type LoginLimiter,
+  type RateLimitStore,
   type RefreshFamilies,
+  type SecondFactorStore,
   type SessionManager,
 } from '@acme/auth-core'
-import { createRedisRateLimitStore, RedisKeyStore, RedisRefreshStore, RedisSessionStore } from '@acme/auth-core/redis'
-import { Redis } from 'ioredis'
+import type { PostgresPool } from '@acme/auth-core/postgres'
 import type { DemoConfig } from '../config.js'
+import { openStoreBackend, type BackendConfig } from './store-backend.js'
 
-/** The auth building blocks of the web app, on memory stores or (with REDIS_URL) on Redis. */
+/** The auth building blocks of the web app, on memory stores, Redis (or a cluster) or PostgreSQL. */
 export interface AuthStores {
   sessions: SessionManager
   keyRing: KeyRing
   accessTokens: AccessTokens
   refreshFamilies: RefreshFamilies
-  limiter: LoginLimiter
+  /** TOTP, recovery codes and passkeys (next to the sessions: memory, Redis or PostgreSQL). */
+  secondFactors: SecondFactorStore
+  /** Where every brute-force limit counts (sign-in, token routes, OAuth starts): the shared store when there is one. */
+  rateLimits: RateLimitStore | 'memory'
+  /** Where the stores live, for the start-up banner. */
+  description: string
+  /** The pool and schema when the stores are in PostgreSQL (the user directory lives there too). */
+  postgres?: { pool: PostgresPool; schema: string }
   close(): Promise<void>
 }
 
-type StoreConfig = Pick<
-  DemoConfig,
-  'redisUrl' | 'redisPrefix' | 'secret' | 'appOrigin' | 'accessTokenSeconds' | 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'
->
+type StoreConfig = BackendConfig &
+  Pick<DemoConfig, 'secret' | 'appOrigin' | 'accessTokenSeconds' | 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'>
 
 /** Builds the stores and waits until the key ring is usable (a wrong secret fails here). */
 export async function createAuthStores(config: StoreConfig, audit: AuditSink): Promise<AuthStores> {
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, lazyConnect: true }) : undefined
-  if (redis) await redis.connect()
-  const prefix = config.redisPrefix
-  const sessionStore = redis ? new RedisSessionStore({ client: redis, prefix }) : new MemorySessionStore()
+  const backend = await openStoreBackend(config)
   const sessions = createSessionManager({
-    store: sessionStore,
+    store: backend.sessionStore,
     audit,
     expiry: { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds },
   })
-  const keyRing = createKeyRing({
-    store: redis ? new RedisKeyStore({ client: redis, prefix }) : new MemoryKeyStore(),
-    secret: config.secret,
-    audit,
-  })
-  await keyRing.ready()
+  const keyRing = createKeyRing({ store: backend.keyStore, secret: config.secret, audit })
+  try {
+    await keyRing.ready()
+  } catch (error) {
+    await backend.close()
+    throw error
+  }
   keyRing.start()
   const accessTokens = createAccessTokens({
     keyRing,
@@ -58,22 +58,26 @@ export async function createAuthStores(config: StoreConfig, audit: AuditSink): P
     lifetimeSeconds: config.accessTokenSeconds,
   })
   const refreshFamilies = createRefreshFamilies({
-    store: redis ? new RedisRefreshStore({ client: redis, prefix }) : new MemoryRefreshStore(),
+    store: backend.refreshStore,
     accessTokens,
+    // A family lives only while its session does; each refresh slides the session.
+    sessions,
     audit,
   })
-  const limiter = createLoginLimiter({ store: redis ? createRedisRateLimitStore({ client: redis, prefix: `${prefix}rl:` }) : 'memory' })
 
   return {
     sessions,
     keyRing,
     accessTokens,
     refreshFamilies,
-    limiter,
+    secondFactors: backend.secondFactorStore,
+    rateLimits: backend.rateLimits,
+    description: backend.description,
+    ...(backend.postgres ? { postgres: backend.postgres } : {}),
     async close() {
       keyRing.stop()
-      if (sessionStore instanceof RedisSessionStore) await sessionStore.close()
-      redis?.disconnect()
+      sessions.close()
+      await backend.close()
     },
   }
 }

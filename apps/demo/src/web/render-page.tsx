@@ -17,6 +17,13 @@ const titles: Record<InitialState['page']['page'], string> = {
   admin: 'Admin',
   forbidden: 'Not allowed',
   'not-found': 'Not found',
+  signup: 'Create an account',
+  'forgot-password': 'Forgot password',
+  'reset-password': 'Choose a new password',
+  'verify-email': 'Confirm your email address',
+  account: 'Account',
+  security: 'Security',
+  outbox: 'Outbox (development)',
 }
 
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')

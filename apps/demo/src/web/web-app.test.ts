@@ -17,7 +17,10 @@ beforeAll(async () => {
   stores = await createAuthStores(
     {
       redisUrl: undefined,
+      redisClusterNodes: undefined,
       redisPrefix: 'unused:',
+      databaseUrl: undefined,
+      databaseSchema: 'unused',
       secret: 'a-test-secret-that-is-long-enough-for-csrf',
       appOrigin: origin,
       accessTokenSeconds: 600,
@@ -41,6 +44,9 @@ beforeAll(async () => {
     passwords,
     audit,
     assets: () => ({ scripts: ['/assets/entry.js'], styles: ['/assets/entry.css'] }),
+    metrics: (_req, res) => {
+      res.type('text/plain').send('acme_auth_logins_total 1\n')
+    },
   })
 })
 
@@ -49,10 +55,11 @@ afterAll(async () => {
   await stores.close()
 })
 
-const signedIn = async (id: string) => {
+const issue = (id: string) => {
   const roles = id === 'u-admin' ? ['admin'] : ['member']
-  return (await web.auth.issueSession({ id, email: `${id}@example.com`, name: id, roles })).cookie
+  return web.auth.issueSession({ id, email: `${id}@example.com`, name: id, roles })
 }
+const signedIn = async (id: string) => (await issue(id)).cookie
 
 describe('the web app', () => {
   it('renders a signed-in page whose embedded state cannot be broken out of by a hostile user name', async () => {
@@ -101,6 +108,50 @@ describe('the web app', () => {
     expect((overview.body as { users: unknown[] }).users).toHaveLength(2)
     const forged = await request(web.app).post('/admin/api/keys/rotate').set('cookie', admin).set('origin', 'https://evil.example')
     expect(forged.status).toBe(403)
+  })
+
+  it("checks the admin API's CSRF with the package's guard: a signed token bound to the session, not any cookie = header pair", async () => {
+    const { cookie, csrfToken } = await issue('u-admin')
+    const sid = /__Host-sid=([^;]+)/.exec(cookie)![1]!
+    // Double-submit of a made-up value (what an unsigned check accepts): refused.
+    const planted = await request(web.app)
+      .post('/admin/api/keys/rotate')
+      .set('origin', origin)
+      .set('cookie', `__Host-sid=${sid}; __Host-csrf=planted-value`)
+      .set('x-csrf-token', 'planted-value')
+    expect(planted.status).toBe(403)
+    expect(planted.body).toMatchObject({ type: 'https://acme.dev/problems/csrf', detail: 'CSRF check failed: token-invalid.' })
+    // A well-formed token of another session (bob's), double-submitted: refused too.
+    const other = (await issue('u-mallory')).csrfToken
+    const foreign = await request(web.app)
+      .post('/admin/api/keys/rotate')
+      .set('origin', origin)
+      .set('cookie', `__Host-sid=${sid}; __Host-csrf=${other}`)
+      .set('x-csrf-token', other)
+    expect(foreign.status).toBe(403)
+    const crossSite = await request(web.app)
+      .post('/admin/api/keys/rotate')
+      .set('origin', origin)
+      .set('sec-fetch-site', 'cross-site')
+      .set('cookie', cookie)
+      .set('x-csrf-token', csrfToken)
+    expect(crossSite.status).toBe(403)
+    // The session's own token from our origin: done.
+    const rotated = await request(web.app).post('/admin/api/keys/rotate').set('origin', origin).set('cookie', cookie).set('x-csrf-token', csrfToken)
+    expect(rotated.status).toBe(200)
+    expect(rotated.body).toMatchObject({ status: 'next' })
+  })
+
+  it('serves /metrics to admins only: 401 signed out, 403 for a member, 200 for an admin', async () => {
+    const anonymous = await request(web.app).get('/metrics')
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.text).not.toContain('acme_auth_logins_total')
+    const member = await request(web.app).get('/metrics').set('cookie', await signedIn('u-mallory'))
+    expect(member.status).toBe(403)
+    expect(member.headers['content-type']).toMatch(/^application\/problem\+json/)
+    const admin = await request(web.app).get('/metrics').set('cookie', await signedIn('u-admin'))
+    expect(admin.status).toBe(200)
+    expect(admin.text).toContain('acme_auth_logins_total 1')
   })
 
   it('answers unknown API paths with problem+json and unknown pages with an HTML 404', async () => {

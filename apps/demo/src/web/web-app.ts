@@ -1,14 +1,17 @@
-import type { PasswordHasher } from '@acme/auth-core'
-import { createAuth, createOAuth, problem, problemErrorHandler, ProblemError, type Auth } from '@acme/auth-server'
+import type { Mailer, OutboxMailer, PasswordHasher } from '@acme/auth-core'
+import { createAuth, createOAuth, problem, problemErrorHandler, ProblemError, requireRole, type Auth } from '@acme/auth-server'
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express'
 import type { DemoConfig } from '../config.js'
-import { safeReturnTo, type InitialState, type PageName, type PageState } from '../shared/page-state.js'
+import { safeReturnTo, type InitialState, type OutboxEntry, type PageName, type PageState } from '../shared/page-state.js'
+import { demoAccountOptions } from './account-options.js'
 import { adminRoutes, webPolicies } from './admin-routes.js'
+import type { HealthSampler } from './health-sampler.js'
 import type { AuditLog } from './audit-log.js'
 import type { AuthStores } from './auth-stores.js'
 import type { DemoUsers } from './demo-users.js'
 import { renderPage, type ClientAssets } from './render-page.js'
 import { securityHeaders } from './security-headers.js'
+import { demoIdpUsers } from './demo-idp-users.js'
 
 export interface WebAppOptions {
   config: Pick<DemoConfig, 'appOrigin' | 'secret' | 'strategy' | 'upstreamPort' | 'upstreamAudience'>
@@ -20,10 +23,17 @@ export interface WebAppOptions {
   assets: () => ClientAssets
   /** Serves the built client (`/assets/*`). */
   staticFiles?: RequestHandler
-  /** `GET /metrics` in the Prometheus text format. */
+  /** `GET /metrics` in the Prometheus text format, for signed-in admins only. */
   metrics?: RequestHandler
+  /** The admin page's health panel (`GET /admin/api/health`), sampled from the same metrics. */
+  health?: HealthSampler
   /** The demo OpenID Provider ("Sign in with Demo IdP", provider `demo` in routes). */
   idp?: { issuer: string; clientId: string; clientSecret: string }
+  /**
+   * Where account mail goes: the development outbox (also served at `GET /dev/outbox`) or, in
+   * production, SMTP. Without one the routes that mail (sign-up, resend, forgot) do not exist.
+   */
+  mail?: { outbox: OutboxMailer } | { mailer: Mailer }
 }
 
 export interface WebApp {
@@ -38,14 +48,19 @@ export interface WebApp {
  */
 export function createWebApp(options: WebAppOptions): WebApp {
   const { config, stores, users, audit } = options
+  const outbox = options.mail && 'outbox' in options.mail ? options.mail.outbox : undefined
+  const mailer = options.mail && ('outbox' in options.mail ? options.mail.outbox : options.mail.mailer)
   const auth = createAuth({
     sessions: stores.sessions,
     users,
     passwords: options.passwords,
-    http: { origin: config.appOrigin, secret: config.secret, limiter: stores.limiter },
+    http: { origin: config.appOrigin, secret: config.secret, limits: { store: stores.rateLimits } },
     audit,
     strategy: config.strategy,
-    tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true },
+    tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true, nativeAudience: config.upstreamAudience },
+    accounts: demoAccountOptions(config.appOrigin, mailer),
+    // TOTP, recovery codes and passkeys; an enrolled user's sign-in asks for the factor on /login.
+    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login' },
   })
   const bff = auth.bff({ upstream: `http://127.0.0.1:${config.upstreamPort}`, audience: config.upstreamAudience })
 
@@ -53,13 +68,10 @@ export function createWebApp(options: WebAppOptions): WebApp {
   const oauth = idp
     ? createOAuth(auth, {
         providers: { demo: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowInsecureRequests: true } },
-        users: {
-          // The demo IdP is first-party and asserts verified emails of the same people, so a
-          // verified email links to the seeded account. Never link on an unverified email.
-          findOrCreate: async (identity) => (identity.email !== null && identity.emailVerified ? users.findByEmail(identity.email) : null),
-        },
+        users: demoIdpUsers(users),
         secret: config.secret,
         http: { origin: config.appOrigin, errorPage: '/login?error=oauth' },
+        limits: { store: stores.rateLimits },
       })
     : undefined
 
@@ -70,18 +82,20 @@ export function createWebApp(options: WebAppOptions): WebApp {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
-  if (options.metrics) app.get('/metrics', options.metrics)
 
   app.use(auth.middleware())
+  // Metrics describe every user's traffic: admins only (401 signed out, 403 for members). A
+  // Prometheus scraper would instead get `metrics.handler` on a private port of its own.
+  if (options.metrics) app.get('/metrics', requireRole('admin'), options.metrics)
   if (oauth) app.use('/auth/oauth', oauth.router())
   app.use('/auth', auth.router())
   app.get('/.well-known/jwks.json', auth.jwks())
   app.use(bff)
-  app.use('/admin/api', express.json({ limit: '4kb' }), adminRoutes({ auth, stores, users, audit, origin: config.appOrigin }))
+  app.use('/admin/api', express.json({ limit: '4kb' }), adminRoutes({ auth, stores, users, audit, ...(options.health ? { health: options.health } : {}) }))
 
   const render = async (req: Request, res: Response, page: Omit<PageState, 'strategy' | 'returnTo'> & { returnTo?: string }, status = 200) => {
     const session = await auth.sessionPayload(req, res)
-    const state: InitialState = { session, page: { strategy: config.strategy, returnTo: '/', ...page } }
+    const state: InitialState = { session, page: { strategy: config.strategy, returnTo: '/', ...(outbox ? { devOutbox: true } : {}), ...page } }
     const nonce = (res.locals as { cspNonce: string }).cspNonce
     // The page holds a per-user payload: never cached, by the browser or anything in between.
     res.status(status).set('Cache-Control', 'no-store').type('html').send(renderPage(state, options.assets(), nonce))
@@ -98,8 +112,38 @@ export function createWebApp(options: WebAppOptions): WebApp {
   app.get('/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo)
     if (req.auth) return res.redirect(303, returnTo)
-    await render(req, res, { page: 'login', returnTo, ...(req.query.error === undefined ? {} : { error: 'oauth' as const }) })
+    const notice = req.query.notice === 'password-reset' || req.query.notice === 'account-deleted' ? req.query.notice : undefined
+    await render(req, res, { page: 'login', returnTo, ...(req.query.error === undefined ? {} : { error: 'oauth' as const }), ...(notice ? { notice } : {}) })
   })
+  app.get('/signup', async (req, res) => {
+    if (req.auth) return res.redirect(303, '/')
+    await render(req, res, { page: 'signup' })
+  })
+  // Recovery works signed in too (someone else may know the password).
+  app.get('/forgot-password', async (req, res) => {
+    await render(req, res, { page: 'forgot-password' })
+  })
+  // The mailed links land here with ?token=: never sent on to another origin in a Referer.
+  for (const [path, page] of [['/reset-password', 'reset-password'], ['/verify-email', 'verify-email']] as const) {
+    app.get(path, async (req, res) => {
+      res.set('Referrer-Policy', 'no-referrer')
+      await render(req, res, { page })
+    })
+  }
+  app.get('/account', protectedPage('account'))
+  app.get('/account/security', protectedPage('security'))
+  if (outbox) {
+    // Development only: the mail the demo would have sent, newest first. Absent (404) in production.
+    app.get('/dev/outbox', async (req, res) => {
+      const messages: OutboxEntry[] = outbox.messages().map(({ to, subject, text, links }) => ({ to, subject, text, links: [...links] }))
+      res.set('Referrer-Policy', 'no-referrer')
+      if (req.accepts(['json', 'html']) === 'json') {
+        res.set('Cache-Control', 'no-store').json(messages)
+        return
+      }
+      await render(req, res, { page: 'outbox', outbox: messages })
+    })
+  }
   app.get('/', protectedPage('dashboard'))
   app.get('/notes/:id', protectedPage('note', (req) => ({ noteId: String(req.params.id) })))
   app.get('/account/sessions', protectedPage('sessions'))

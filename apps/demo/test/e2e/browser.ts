@@ -36,8 +36,7 @@ export async function newDevice(browser: Browser, userAgent?: string): Promise<B
 /** Signs in through the login page with a password and waits for the dashboard. */
 export async function signIn(page: Page, origin: string, email: string, password: string): Promise<void> {
   await page.goto(`${origin}/login`)
-  // The form is enabled once React has hydrated (and, on the token strategy, once the silent
-  // resume attempt has answered); on a loaded 2-core CI machine that can take a few seconds.
+  // The form is enabled once React has hydrated; on a loaded 2-core CI machine that can take a few seconds.
   await page.waitForSelector('button[type=submit]:not([disabled])', { timeout: 30_000 })
   await page.fill('input[name=email]', email)
   await page.fill('input[name=password]', password)
@@ -46,9 +45,9 @@ export async function signIn(page: Page, origin: string, email: string, password
   await page.getByTestId('greeting').waitFor()
 }
 
-/** Saves a full-page screenshot as a test artifact. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = join(resultsDir, 'screenshots')
+/** Saves a full-page screenshot as a test artifact (under `results`: this app's, or apps/next-demo's). */
+export async function screenshot(page: Page, name: string, results: string = resultsDir): Promise<void> {
+  const dir = join(results, 'screenshots')
   mkdirSync(dir, { recursive: true })
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { createWriteStream, mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -30,6 +31,32 @@ export interface RunningDemo {
  * Starts the whole demo (web app, upstream API, demo IdP) on free ports from the prebuilt client,
  * in its own process group, and resolves once it printed its banner (all three listen).
  */
+/** Passwords of the seeded demo accounts: never in a log. */
+const demoPasswords = ['alice-password', 'bob-password']
+
+/**
+ * What must never be in a log, with the line it was found on: a session token (`<id>.<secret>`), a
+ * JWT, an auth cookie, a demo password, a full email address in a JSON log line, an IP address.
+ * The production banner names the demo accounts (public, in the README): only JSON lines are
+ * checked for addresses.
+ */
+export function secretsInLog(text: string): string[] {
+  const findings: string[] = []
+  for (const line of text.split('\n')) {
+    const found = [
+      /[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}/.test(line) && 'a session token',
+      /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(line) && 'a JWT',
+      /__(Host|Secure)-(sid|access|refresh|csrf|mfa)=[^;\s]/.test(line) && 'an auth cookie',
+      demoPasswords.some((password) => line.includes(password)) && 'a password',
+      line.startsWith('{') && /[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/.test(line) && 'an email address',
+      // Not a version number (`Chrome/156.0.0.0`): an address stands alone.
+      line.startsWith('{') && /(?<![\w/.])\d{1,3}(\.\d{1,3}){3}(?![\w.])|"ip"/.test(line) && 'an IP address',
+    ].filter(Boolean)
+    if (found.length > 0) findings.push(`${found.join(', ')}: ${line.slice(0, 160)}`)
+  }
+  return findings
+}
+
 export async function startDemo(name: string, env: Record<string, string> = {}): Promise<RunningDemo> {
   const [port, upstreamPort, idpPort] = [await freePort(), await freePort(), await freePort()]
   mkdirSync(resultsDir, { recursive: true })
@@ -46,13 +73,19 @@ export async function startDemo(name: string, env: Record<string, string> = {}):
       UPSTREAM_PORT: String(upstreamPort),
       IDP_PORT: String(idpPort),
       REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
+      DATABASE_URL: '',
+      // Production mode (and Redis mode) refuse to start without a real secret: a fresh one per run.
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
+      // The admin health panel samples twice a second, so a test sees its charts move.
+      DEMO_HEALTH_SAMPLE_MS: '500',
       ...env,
     },
   })
   const pid = child.pid!
   let output = ''
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo ${name} did not start in 45 s:\n${output}`)), 45_000)
+    const timer = setTimeout(() => reject(new Error(`demo ${name} did not start in 120 s:\n${output}`)), 120_000)
     const onData = (chunk: Buffer) => {
       log.write(chunk)
       output += chunk.toString()
@@ -84,7 +117,10 @@ export async function startDemo(name: string, env: Record<string, string> = {}):
         // already gone
       }
     }
-    log.end()
+    await new Promise<void>((resolve) => log.end(resolve))
+    // The whole run's log (audit lines, the demo's children): no secret may be in it.
+    const findings = secretsInLog(readFileSync(join(resultsDir, `demo-${name}.log`), 'utf8'))
+    if (findings.length > 0) throw new Error(`demo-${name}.log holds secrets:\n${findings.join('\n')}`)
   }
   try {
     await ready

@@ -1,7 +1,9 @@
+import { startTestSmtpServer, type TestSmtpServer } from '@acme/auth-testing'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectNoTokensInPage, launchBrowser, newDevice, screenshot, signIn } from './browser.js'
-import { startDemo, type RunningDemo } from './demo-process.js'
+import { resultsDir, startDemo, type RunningDemo } from './demo-process.js'
+import { expectHealthPanel, expectLifecycleCounters } from './metrics-checks.js'
 
 const alice = { email: 'alice@example.com', password: 'alice-password', name: 'Alice Martin' }
 const bob = { email: 'bob@example.com', password: 'bob-password', name: 'Bob Lee' }
@@ -9,6 +11,8 @@ const accessTokenSeconds = 4
 
 let demo: RunningDemo
 let browser: Browser
+/** Production sends account mail through SMTP_URL: here a real SMTP server on loopback. */
+let smtp: TestSmtpServer
 const contexts: BrowserContext[] = []
 
 async function device(userAgent?: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -26,12 +30,32 @@ const claimsSeen = (page: Page) =>
 
 describe('the demo in a browser (session strategy, memory stores)', () => {
   beforeAll(async () => {
-    ;[demo, browser] = await Promise.all([startDemo('session', { ACCESS_TOKEN_TTL_SECONDS: String(accessTokenSeconds) }), launchBrowser()])
+    smtp = await startTestSmtpServer()
+    ;[demo, browser] = await Promise.all([
+      startDemo('session', { ACCESS_TOKEN_TTL_SECONDS: String(accessTokenSeconds), SMTP_URL: smtp.url, MAIL_FROM: 'Acme demo <auth@demo.test>' }),
+      launchBrowser(),
+    ])
   })
 
   afterAll(async () => {
     await browser?.close()
     await demo?.stop()
+    await smtp?.stop()
+  })
+
+  it('in production, mails through SMTP_URL ("forgot password" reaches the SMTP server) and has no /dev/outbox', async () => {
+    const { context, page } = await device()
+    await page.goto(`${demo.origin}/forgot-password`)
+    await page.waitForSelector('button[type=submit]:not([disabled])', { timeout: 30_000 })
+    await page.fill('input[name=email]', bob.email)
+    await page.click('button[type=submit]')
+    await page.getByTestId('reset-sent').waitFor()
+    const mail = await smtp.waitFor(bob.email, { timeoutMs: 10_000 })
+    expect(mail.from).toBe('auth@demo.test')
+    expect(mail.links).toEqual([expect.stringMatching(new RegExp(`^${demo.origin}/reset-password\\?token=`)) as unknown as string])
+    expect((await context.request.get(`${demo.origin}/dev/outbox`, { headers: { accept: 'application/json' } })).status()).toBe(404)
+    expect((await page.goto(`${demo.origin}/dev/outbox`))!.status()).toBe(404)
+    await expectNoTokensInPage(page)
   })
 
   it('signs in with a password; the session cookie is HttpOnly, Secure and SameSite=Lax in the browser', async () => {
@@ -135,6 +159,8 @@ describe('the demo in a browser (session strategy, memory stores)', () => {
     await a.page.getByTestId('admin-events').getByText('AUTHZ_DENIED').first().waitFor()
     await a.page.click('text=Rotate keys now')
     await a.page.getByTestId('admin-keys').getByText('next').waitFor()
+    // The health panel, from the app's own metrics (a check shared with apps/next-demo).
+    await expectHealthPanel(a.page, resultsDir)
     await screenshot(a.page, 'admin')
     await expectNoTokensInPage(a.page)
     await expectNoTokensInPage(b.page)
@@ -223,5 +249,12 @@ describe('the demo in a browser (session strategy, memory stores)', () => {
     expect(await page.getByTestId('user-name').textContent()).toBe(bob.name)
     expect((await context.cookies()).find((cookie) => cookie.name === '__Host-sid')).toMatchObject({ httpOnly: true, secure: true })
     await expectNoTokensInPage(page)
+  })
+
+  it("after all of the above, the demo's /metrics shows each lifecycle counter these flows exercised", async () => {
+    const a = await device()
+    await signIn(a.page, demo.origin, alice.email, alice.password)
+    // Each lifecycle counter these flows exercised, and no personal data in any label (shared with apps/next-demo).
+    await expectLifecycleCounters(a.page)
   })
 })

@@ -17,7 +17,7 @@ export async function signInRefreshSignOut(browser: Browser, demo: RunningDemo, 
   if (strategy === 'token') {
     expect(await cookie('__Host-sid')).toBeUndefined()
     expect(await cookie('__Host-access')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
-    expect(await cookie('__Secure-refresh')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/auth/refresh' })
+    expect(await cookie('__Secure-refresh')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/auth' })
   } else {
     expect(await cookie('__Host-sid')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
   }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { ReactElement } from 'react'
 import type { AdminOverview } from '../../shared/page-state.js'
 import { formatTime } from '../format.js'
+import { HealthPanel } from './health-panel.js'
 
 const overviewKey = ['admin', 'overview'] as const
 
@@ -25,6 +26,7 @@ export function AdminPage(): ReactElement {
         <p className="muted">Operator tools. Every action here is also in the audit log.</p>
       </section>
       {overview.error && <p className="error">The overview could not be loaded ({overview.error.status ?? 'network error'}).</p>}
+      <HealthPanel />
       <section className="card">
         <h2>Users</h2>
         <table className="table" data-testid="admin-users">

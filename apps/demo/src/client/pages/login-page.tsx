@@ -1,36 +1,50 @@
-import { useSignIn } from '@acme/auth-react'
-import { useEffect, useState, type ReactElement } from 'react'
+import { MfaRequiredError, useMfaChallenge, useSession, useSignIn, useSignInWithPasskey } from '@acme/auth-react'
+import { useEffect, type ReactElement } from 'react'
 import { safeReturnTo, type PageState } from '../../shared/page-state.js'
 import { field } from '../format.js'
-import { refreshTokens } from '../token-refresh.js'
 import { useHydrated } from '../use-hydrated.js'
-import { useQueryClient } from '@tanstack/react-query'
 import { navigateOnce } from '../navigate.js'
+import { SecondFactorForm } from './second-factor-form.js'
 
-/** Password sign-in and "Sign in with Demo IdP". */
+/** Password sign-in (then the second factor, when one is enrolled), "Sign in with a passkey" and "Sign in with Demo IdP". */
 export function LoginPage({ page }: { page: PageState }): ReactElement {
   const signIn = useSignIn()
-  const queryClient = useQueryClient()
+  const challenge = useMfaChallenge()
+  const passkey = useSignInWithPasskey()
+  const session = useSession()
   const returnTo = safeReturnTo(page.returnTo)
-  const [resuming, setResuming] = useState(false)
   const hydrated = useHydrated()
 
-  // Token strategy: an expired access cookie lands here; a live refresh cookie resumes silently (once).
+  // Token strategy: an expired access cookie lands here signed out; the provider renews it from a
+  // live refresh cookie on its own, and then this page has nothing left to do.
   useEffect(() => {
-    const url = new URL(window.location.href)
-    if (page.strategy !== 'token' || url.searchParams.has('resumed')) return
-    setResuming(true)
-    void refreshTokens(queryClient).then((renewed) => {
-      if (renewed) window.location.replace(returnTo)
-      else setResuming(false)
-    })
-  }, [page.strategy, queryClient, returnTo])
+    if (session.status === 'authenticated' && !signIn.isPending) navigateOnce(returnTo)
+  }, [session.status, signIn.isPending, returnTo])
 
-  const error = signIn.error
+  // A second factor is due: not an error, the next step.
+  const error = signIn.error instanceof MfaRequiredError ? null : signIn.error
+  if (challenge.pending) {
+    return (
+      <section className="card narrow">
+        <h1>Sign in</h1>
+        <SecondFactorForm onSignedIn={() => navigateOnce(returnTo)} />
+      </section>
+    )
+  }
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
       <p className="muted">Use a demo account, or sign in through the demo identity provider.</p>
+      {page.notice === 'password-reset' && (
+        <p role="status" data-testid="login-notice">
+          Your password was changed and every device signed out. Sign in with the new password.
+        </p>
+      )}
+      {page.notice === 'account-deleted' && (
+        <p role="status" data-testid="login-notice">
+          Your account was deleted.
+        </p>
+      )}
       {page.error === 'oauth' && (
         <p className="error" role="alert">
           Sign-in with the Demo IdP did not complete. Try again.
@@ -60,18 +74,37 @@ export function LoginPage({ page }: { page: PageState }): ReactElement {
           <p className="error" role="alert">
             {error.status === 401
               ? 'Wrong email or password.'
-              : error.status === 429
+              : error.status === 403 && error.data?.type?.endsWith('/email-unverified')
+                ? 'Confirm your email address first: open the link we mailed you.'
+                : error.status === 429
                 ? 'Too many attempts. Try again later.'
                 : 'Sign-in failed. Try again.'}
           </p>
         )}
-        <button className="button" type="submit" disabled={!hydrated || signIn.isPending || resuming}>
+        <button className="button" type="submit" disabled={!hydrated || signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p className="hint">
+        <a href="/forgot-password">Forgot your password?</a> · <a href="/signup">Create an account</a>
+      </p>
       <div className="divider">
         <span>or</span>
       </div>
+      <button
+        type="button"
+        className="button button-secondary wide"
+        data-testid="passkey-sign-in"
+        disabled={!hydrated || passkey.isPending}
+        onClick={() => passkey.mutate(undefined, { onSuccess: () => navigateOnce(returnTo) })}
+      >
+        Sign in with a passkey
+      </button>
+      {passkey.error && !(passkey.error instanceof MfaRequiredError) && (
+        <p className="error" role="alert">
+          {'status' in passkey.error && passkey.error.status === 401 ? 'That passkey was not accepted.' : 'Passkey sign-in did not complete.'}
+        </p>
+      )}
       <a className="button button-secondary wide" href={`/auth/oauth/demo?returnTo=${encodeURIComponent(returnTo)}`}>
         Sign in with Demo IdP
       </a>

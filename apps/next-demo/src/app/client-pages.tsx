@@ -1,0 +1,16 @@
+'use client'
+// apps/demo's pages, as Client Components of this app (they use hooks; the server renders them
+// into the first HTML all the same).
+export { AdminPage } from '@acme/demo/client/pages/admin-page'
+export { DashboardPage } from '@acme/demo/client/pages/dashboard-page'
+export { LoginPage } from '@acme/demo/client/pages/login-page'
+export { MessagePage } from '@acme/demo/client/pages/message-page'
+export { NotePage } from '@acme/demo/client/pages/note-page'
+export { SessionsPage } from '@acme/demo/client/pages/sessions-page'
+export { AccountPage } from '@acme/demo/client/pages/account-page'
+export { ForgotPasswordPage } from '@acme/demo/client/pages/forgot-password-page'
+export { OutboxPage } from '@acme/demo/client/pages/outbox-page'
+export { ResetPasswordPage } from '@acme/demo/client/pages/reset-password-page'
+export { SignUpPage } from '@acme/demo/client/pages/signup-page'
+export { VerifyEmailPage } from '@acme/demo/client/pages/verify-email-page'
+export { SecurityPage } from '@acme/demo/client/pages/security-page'

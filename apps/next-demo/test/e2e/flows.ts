@@ -1,0 +1,4 @@
+// apps/demo's shared flow (sign in, a replaced access token, sign out): the same checks on both apps.
+export { signInRefreshSignOut } from '../../../demo/test/e2e/flows.js'
+// And its operator checks: the admin health panel and /metrics.
+export { expectHealthPanel, expectLifecycleCounters } from '../../../demo/test/e2e/metrics-checks.js'

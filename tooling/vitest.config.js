@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config'
+
+// The tooling's own tests: the project's ESLint rules, run by RuleTester.
+export default defineConfig({
+  test: { include: ['eslint-rules/**/*.test.js'], environment: 'node', passWithNoTests: false },
+})
