@@ -85,8 +85,14 @@ describe('PostgreSQL outage under load', () => {
         expect(statuses.get(200) ?? 0).toBeGreaterThan(0)
         if (outage === 'pause') server.pause()
         else await (outage === 'stop' ? server.stop() : server.kill())
-        await new Promise((resolve) => setTimeout(resolve, 1_000))
+        // A frozen server answers its first 503s only after the query timeout AND a connection
+        // attempt have each waited out their 500 ms: wait for them instead of for a fixed second.
+        const outageAt = performance.now()
+        while ((statuses.get(503) ?? 0) === 0 && performance.now() - outageAt < 5_000) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
         expect(statuses.get(503) ?? 0).toBeGreaterThan(0)
+        await new Promise((resolve) => setTimeout(resolve, 500))
 
         const restartedAt = performance.now()
         if (outage === 'pause') server.resume()
@@ -117,7 +123,9 @@ describe('PostgreSQL outage under load', () => {
       }
       expect([...statuses.keys()].sort()).toEqual([200, 503])
       expect([...contentTypes]).toEqual(['503 application/problem+json'])
-      expect(slowest).toBeLessThan(2_000) // every store operation is bounded at 500 ms: nothing hangs
+      // Every pool step is bounded at 500 ms (a frozen server costs a query timeout, then a connection
+      // attempt: ~1 s); 3 s leaves room for a loaded machine and still catches a request that hangs.
+      expect(slowest).toBeLessThan(3_000)
     },
     30_000,
   )
