@@ -31,7 +31,13 @@ describe('PostgresRefreshStore', () => {
       id: familyId, userId: 'user-200', sessionId: 's', grant: { roles: ['member'] }, status: 'active', createdAt: now,
       lastUsedAt: now, idleExpiresAt: now + day, absoluteExpiresAt: now + 30 * day, currentTokenId: first.id, revokedAt: null, revokedReason: null,
     }
-    const stores = [new PostgresRefreshStore({ pool: db.pool, schema: db.schema }), new PostgresRefreshStore({ pool: db.connect(), schema: db.schema })]
+    // 200 rotations of one token queue on its row lock behind 10-connection pools: on a loaded CI
+    // machine the last ones wait longer than the 2 s default timeout, which is not what this tests.
+    const timeoutMs = 20_000
+    const stores = [
+      new PostgresRefreshStore({ pool: db.pool, schema: db.schema, timeoutMs }),
+      new PostgresRefreshStore({ pool: db.connect(), schema: db.schema, timeoutMs }),
+    ]
     await stores[0]!.create(family, first)
     const successors = await Promise.all(Array.from({ length: 200 }, () => token(familyId, now)))
     const outcomes = await Promise.all(
@@ -51,5 +57,5 @@ describe('PostgresRefreshStore', () => {
     )
     expect(rows.rows).toEqual([{ id: first.id, status: 'rotated' }, { id: successors[winners[0]!]!.id, status: 'current' }])
     expect((await stores[1]!.find(first.id))?.family).toMatchObject({ currentTokenId: successors[winners[0]!]!.id, idleExpiresAt: now + 2 * day })
-  })
+  }, 60_000)
 })
