@@ -73,7 +73,7 @@ describe('createNextAuth: route handlers', () => {
   it('checkAuthLevel: a password session gets 401 …/mfa-required (problem+json), a signed-out request …/unauthenticated', async () => {
     const { auth } = await setup()
     const cookie = await signIn(auth)
-    const guard = (headers: HeadersInit) => auth.checkAuthLevel(new Request(`${origin}/admin/api/danger`, { method: 'POST', headers }), 'mfa')
+    const guard = (headers: Record<string, string>) => auth.checkAuthLevel(new Request(`${origin}/admin/api/danger`, { method: 'POST', headers }), 'mfa')
     const refused = await guard({ cookie })
     expect(refused?.status).toBe(401)
     expect(refused?.headers.get('content-type')).toMatch(/^application\/problem\+json/)
