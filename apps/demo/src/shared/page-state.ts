@@ -63,7 +63,8 @@ export interface Note {
 
 /** `GET /admin/api/overview`. */
 export interface AdminOverview {
-  users: { id: string; email: string; name: string; roles: string[]; sessions: number }[]
+  /** `secondFactors`: the methods the user can answer a challenge with (`totp`, `recovery`, `passkey`). */
+  users: { id: string; email: string; name: string; roles: string[]; sessions: number; secondFactors: string[] }[]
   keys: { kid: string; alg: string; status: string; createdAt: string; activatesAt: string; retiresAt: string | null }[]
   events: { type: string; at: string; outcome: string; userId?: string; sessionId?: string; reason?: string; ip?: string }[]
 }

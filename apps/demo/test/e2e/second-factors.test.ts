@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OutboxEntry } from '../../src/shared/page-state.js'
 import { expectNoTokensInPage, launchBrowser, newDevice, screenshot } from './browser.js'
 import { startDemo, type RunningDemo } from './demo-process.js'
+import { stepUpOnAdminAction } from './step-up-flows.js'
 
-// Second factors at sign-in on the login page, for throw-away accounts (alice and bob keep none).
-// The security page is not built yet: the factor is enrolled through the API from the signed-in page.
+// Second factors at sign-in on the login page and on the security page, for throw-away accounts;
+// the step-up flow (shared with apps/next-demo) changes alice's and bob's factors, in this app only.
 let demo: RunningDemo
 let browser: Browser
 const contexts: BrowserContext[] = []
@@ -188,4 +189,7 @@ describe('second factors at sign-in in a browser (development mail, session stra
     await signedInAs(page, account.email)
     await expectNoTokensInPage(page)
   }, 120_000)
+
+  it('step-up on the admin action: refused with …/mfa-required, the prompt takes a computed TOTP code, the action runs and bob’s factors are gone', () =>
+    stepUpOnAdminAction({ demo, device, screenshot }), 150_000)
 })

@@ -1,4 +1,4 @@
-import type { RequestAuth } from '@acme/auth-server/next'
+import type { RequestAuth, RequiredAuthLevel } from '@acme/auth-server/next'
 import { auth as nextAuth } from '../auth.js'
 import { demoServer, type DemoServer } from './demo-server.js'
 import { webPolicies } from './web-policies.js'
@@ -14,9 +14,14 @@ export function problemResponse(status: number, slug: string, title: string, det
 /**
  * `/admin/api/*`: admins only (401 signed out, 403 for members, audited as `AUTHZ_DENIED`), and
  * CSRF-checked by the package (signed token bound to the session, Origin, Fetch Metadata), as in
- * apps/demo. Runs `action` only when both pass.
+ * apps/demo. Runs `action` only when both pass, and, with `authLevel`, once the session has it
+ * (401 `…/mfa-required` until the admin stepped up: `POST /auth/mfa/step-up`).
  */
-export async function adminRoute(request: Request, action: (server: DemoServer, auth: RequestAuth) => Promise<Response>): Promise<Response> {
+export async function adminRoute(
+  request: Request,
+  action: (server: DemoServer, auth: RequestAuth) => Promise<Response>,
+  options: { authLevel?: RequiredAuthLevel } = {},
+): Promise<Response> {
   const server = await demoServer()
   const auth = await nextAuth.getAuth(request)
   if (!auth) return problemResponse(401, 'unauthenticated', 'Unauthorized')
@@ -33,7 +38,7 @@ export async function adminRoute(request: Request, action: (server: DemoServer, 
     })
     return problemResponse(403, 'forbidden', 'Forbidden', decision.reason)
   }
-  const refused = await nextAuth.csrf(request)
+  const refused = (await nextAuth.csrf(request)) ?? (options.authLevel ? await nextAuth.checkAuthLevel(request, options.authLevel) : null)
   if (refused) return refused
   return action(server, auth)
 }

@@ -2,3 +2,5 @@
 export { signInRefreshSignOut } from '../../../demo/test/e2e/flows.js'
 // And its operator checks: the admin health panel and /metrics.
 export { expectHealthPanel, expectLifecycleCounters } from '../../../demo/test/e2e/metrics-checks.js'
+// And the step-up on an admin action (second factors on the security page and the admin page).
+export { stepUpOnAdminAction } from '../../../demo/test/e2e/step-up-flows.js'

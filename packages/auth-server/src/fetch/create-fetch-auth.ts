@@ -6,6 +6,7 @@ import { json } from '../http/answer.js'
 import { notFound } from '../errors/problem-error.js'
 import { problemAnswer } from '../http/problem-answer.js'
 import type { RequestAuth } from '../core/request-auth.js'
+import type { RequiredAuthLevel } from '../core/auth-level.js'
 import { FetchExchange } from './fetch-exchange.js'
 import { toResponse } from './to-response.js'
 
@@ -40,6 +41,12 @@ export interface FetchAuth {
   sessionPayload(input: Request | Headers, options?: { canWriteCookies?: boolean }): Promise<{ payload: SessionPayload; setCookies: string[] }>
   /** The CSRF check for the app's own unsafe handlers: the 403 `Response`, or `null` when the request passes. */
   csrf(request: Request): Promise<Response | null>
+  /**
+   * The step-up guard for the app's own handlers (`requireAuthLevel` of the Express adapter): the
+   * 401 problem+json `Response` (`…/unauthenticated` when signed out, `…/mfa-required` when the
+   * session proved one factor only: prompt, `POST /auth/mfa/step-up`, retry), or `null` when it passes.
+   */
+  checkAuthLevel(request: Request, level: RequiredAuthLevel): Promise<Response | null>
   /** The BFF for Fetch runtimes: `handler(request)` answers under `mount` (default `/api`), streaming. */
   bff(options: AuthBffOptions): { handler(request: Request): Promise<Response>; close(): Promise<void> }
   /** `GET /.well-known/jwks.json`. Needs `tokens`. */
@@ -96,6 +103,11 @@ export function createFetchAuth(options: AuthOptions | AuthCore | { core: AuthCo
       const { pathname } = new URL(request.url)
       const ex = exchangeOf(request, pathname)
       const refused = await core.csrf(ex)
+      return refused ? toResponse(refused, ex) : null
+    },
+    async checkAuthLevel(request: Request, level: RequiredAuthLevel) {
+      const ex = exchangeOf(request, new URL(request.url).pathname)
+      const refused = await core.checkAuthLevel(ex, level)
       return refused ? toResponse(refused, ex) : null
     },
     bff(bffOptions: AuthBffOptions) {

@@ -44,4 +44,32 @@ describe('second factors through the Fetch adapter (one core, every adapter)', (
     expect(client.jar.has('__Host-sid')).toBe(true)
     expect((await client.send('GET', '/auth/session')).json).toMatchObject({ user: { id: 'u-alice' }, session: { authLevel: 'mfa' } })
   })
+
+  it('checkAuthLevel(request, "mfa"): 401 unauthenticated signed out, 401 mfa-required on a password session, null after POST /auth/mfa/step-up', async () => {
+    const { auth, clock } = await createMfaApp()
+    const fetchAuth = createFetchAuth(auth.core)
+    const client = fetchClient((request) => fetchAuth.handler(request))
+    const guarded = async () => {
+      const cookie = [...client.jar].map(([name, value]) => `${name}=${value}`).join('; ')
+      const refused = await fetchAuth.checkAuthLevel(new Request(`${origin}/admin/danger`, { method: 'POST', headers: { origin, cookie } }), 'mfa')
+      if (!refused) return null
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+      return { status: refused.status, type: ((await refused.json()) as { type: string }).type }
+    }
+
+    expect(await guarded()).toEqual({ status: 401, type: 'https://acme.dev/problems/unauthenticated' })
+    // No factor yet: the password alone signs in; enrolling one does not raise the session.
+    await client.send('GET', '/auth/csrf')
+    expect((await client.send('POST', '/auth/login', { email: 'alice@example.com', password: 'alice-password' })).status).toBe(200)
+    expect(await guarded()).toEqual({ status: 401, type: 'https://acme.dev/problems/mfa-required' })
+    const started = await client.send('POST', '/auth/mfa/totp')
+    const secret = new URL(started.json!.otpauthUrl as string).searchParams.get('secret')!
+    expect((await client.send('POST', '/auth/mfa/totp/confirm', { code: createTotpCode(secret, clock) })).status).toBe(200)
+    expect(await guarded()).toEqual({ status: 401, type: 'https://acme.dev/problems/mfa-required' })
+
+    clock.advance(30_000)
+    const stepped = await client.send('POST', '/auth/mfa/step-up', { method: 'totp', code: createTotpCode(secret, clock) })
+    expect(stepped.json).toMatchObject({ session: { authLevel: 'mfa' } })
+    expect(await guarded()).toBeNull()
+  })
 })

@@ -2,3 +2,4 @@ export { createFetchAuth, type FetchAuth, type FetchAuthOptions, type FetchAuthR
 export { createAuthCore, type AuthCore, type AuthBffOptions } from '../core/create-auth-core.js'
 export type { AuthOptions } from '../config/auth-options.js'
 export type { RequestAuth } from '../core/request-auth.js'
+export type { RequiredAuthLevel } from '../core/auth-level.js'

@@ -1,10 +1,12 @@
 import { AUTH_METRIC_NAMES, createKeyRing, MemoryKeyStore } from '@acme/auth-core'
-import { startFakeUpstream } from '@acme/auth-testing'
+import { createRecordingAuditSink, createSoftwareAuthenticator, startFakeUpstream } from '@acme/auth-testing'
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
 import { metrics } from '@opentelemetry/api'
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browser, createTestApp } from '../../test/fixtures.js'
+import { browser, createTestApp, origin } from '../../test/fixtures.js'
+import { createMfaApp } from '../../test/mfa-helpers.js'
 import { startLocalIssuer } from '../../test/local-issuer.js'
 import { createAccountsApp, settle } from '../../test/accounts-app.js'
 
@@ -195,6 +197,41 @@ describe('lifecycle metrics through the real paths', () => {
       (before.get(AUTH_METRIC_NAMES.mailSent) ?? []).filter((p) => p.attributes.kind === 'reset' && p.attributes.outcome === outcome).reduce((t, p) => t + (p.value as number), 0)
     expect(sent('ok')).toBe(1)
     expect(sent('error')).toBe(1)
+  })
+
+  it('passkeys as second factors, metrics and audit events: enrolled, answered (success, invalid) and removed', async () => {
+    const audit = createRecordingAuditSink()
+    const { app } = await createMfaApp({ audit })
+    metrics.setGlobalMeterProvider(provider)
+    const before = await read()
+    const authenticator = createSoftwareAuthenticator({ origin })
+    const owner = browser(app)
+    await owner.login('alice@example.com', 'alice-password')
+    const creation = (await owner.post('/auth/passkeys/register/options')).body as PublicKeyCredentialCreationOptionsJSON
+    expect((await owner.post('/auth/passkeys', authenticator.register(creation))).status).toBe(201)
+    const answer = async (forge: boolean) => {
+      const b = browser(app)
+      expect((await b.login('alice@example.com', 'alice-password')).body).toMatchObject({ mfaRequired: true })
+      const options = (await b.post('/auth/passkeys/login/options')).body as PublicKeyCredentialRequestOptionsJSON
+      return (await b.post('/auth/passkeys/login', authenticator.authenticate(options, { forge }))).status
+    }
+    expect(await answer(true)).toBe(401)
+    expect(await answer(false)).toBe(200)
+    expect((await owner.delete(`/auth/passkeys/${authenticator.credentials[0]!.id}`)).status).toBe(204)
+    const after = await read()
+    const delta = (name: string, key: string, value: string) =>
+      sum(after.get(name)?.filter((p) => p.attributes.method === 'passkey'), key, value) - sum(before.get(name)?.filter((p) => p.attributes.method === 'passkey'), key, value)
+    expect(delta(AUTH_METRIC_NAMES.mfaEnrollments, 'change', 'enrolled')).toBe(1)
+    expect(delta(AUTH_METRIC_NAMES.mfaEnrollments, 'change', 'removed')).toBe(1)
+    expect(delta(AUTH_METRIC_NAMES.mfaVerifications, 'outcome', 'success')).toBe(1)
+    expect(delta(AUTH_METRIC_NAMES.mfaVerifications, 'outcome', 'invalid')).toBe(1)
+    const passkeyEvents = audit.events.filter((event) => event.type.startsWith('MFA_') && (event.data as { method?: string } | undefined)?.method === 'passkey')
+    expect(passkeyEvents.map((event) => [event.type, event.reason])).toEqual([
+      ['MFA_ENROLLED', undefined],
+      ['MFA_FAILED', 'invalid'],
+      ['MFA_VERIFIED', undefined],
+      ['MFA_REMOVED', undefined],
+    ])
   })
 
   it('no label value of this whole run looks like an email, a token, an IP or a session id', async () => {

@@ -70,6 +70,16 @@ describe('createNextAuth: route handlers', () => {
     const session = await auth.routes.GET(new Request(`${origin}/auth/session`, { headers: { cookie } }))
     expect(await session.json()).toMatchObject({ user: { email: 'alice@example.com' } })
   })
+  it('checkAuthLevel: a password session gets 401 …/mfa-required (problem+json), a signed-out request …/unauthenticated', async () => {
+    const { auth } = await setup()
+    const cookie = await signIn(auth)
+    const guard = (headers: Record<string, string>) => auth.checkAuthLevel(new Request(`${origin}/admin/api/danger`, { method: 'POST', headers }), 'mfa')
+    const refused = await guard({ cookie })
+    expect(refused?.status).toBe(401)
+    expect(refused?.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(await refused?.json()).toMatchObject({ type: 'https://acme.dev/problems/mfa-required' })
+    expect(await (await guard({}))?.json()).toMatchObject({ status: 401, type: 'https://acme.dev/problems/unauthenticated' })
+  })
 })
 
 describe('createNextAuth: OAuth through auth.routes', () => {

@@ -5,6 +5,7 @@ import { cache } from 'react'
 import type { AuthOptions } from '../config/auth-options.js'
 import type { AuthBffOptions, AuthCore } from '../core/create-auth-core.js'
 import type { RequestAuth } from '../core/request-auth.js'
+import type { RequiredAuthLevel } from '../core/auth-level.js'
 import { createFetchAuth, type FetchAuth } from '../fetch/create-fetch-auth.js'
 import { withoutEmptyBody } from './empty-body.js'
 import { createNextProxy, type NextProxyOptions } from './next-proxy.js'
@@ -55,6 +56,20 @@ export interface NextAuth {
   getAuth(request?: Request): Promise<RequestAuth | null>
   /** The CSRF check of the /auth routes for the app's own unsafe Route Handlers: a 403 problem+json `Response`, or `null` when it passes. */
   csrf(request: Request): Promise<Response | null>
+  /**
+   * The step-up guard for the app's own Route Handlers: a 401 problem+json `Response`
+   * (`…/mfa-required` when the session proved one factor only), or `null` when it has `level`.
+   *
+   * @example
+   * ```ts
+   * export async function POST(request: Request) {
+   *   const refused = (await auth.csrf(request)) ?? (await auth.checkAuthLevel(request, 'mfa'))
+   *   if (refused) return refused
+   *   // …the sensitive action
+   * }
+   * ```
+   */
+  checkAuthLevel(request: Request, level: RequiredAuthLevel): Promise<Response | null>
   /** `proxy.ts` (Next 16) or `middleware.ts` (Next 15): `export default auth.proxy({ protect, signIn })`. */
   proxy(options: NextProxyOptions): (request: NextRequest) => Promise<NextResponse>
   /** The Fetch adapter underneath (`@acme/auth-server/fetch`), built on first use. */
@@ -117,6 +132,7 @@ export function createNextAuth(source: NextAuthSource, options: NextAuthOptions 
       return (await (await fetchAuth()).getAuth(input, { canWriteCookies: false })).auth
     },
     csrf: async (request) => (await fetchAuth()).csrf(request),
+    checkAuthLevel: async (request, level) => (await fetchAuth()).checkAuthLevel(request, level),
     proxy: (proxyOptions) => createNextProxy(fetchAuth, proxyOptions),
     fetchAuth,
   }

@@ -11,6 +11,7 @@ export type { NextProxyOptions } from './next-proxy.js'
 export { NextContextError } from './next-context-error.js'
 export type { SessionPayload } from '@acme/auth-core'
 export type { RequestAuth } from '../core/request-auth.js'
+export type { RequiredAuthLevel } from '../core/auth-level.js'
 // The core and OAuth sign-in, so a Next.js app needs no other entry (neither pulls in Express).
 export { createAuthCore, type AuthCore, type AuthBffOptions } from '../core/create-auth-core.js'
 export { createOAuth, type OAuth } from '../oauth/create-oauth.js'

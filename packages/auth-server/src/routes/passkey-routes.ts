@@ -170,6 +170,7 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       }
       if (!(await factors.store.savePasskey(record))) throw new ProblemError(problem(409, 'passkey-exists', 'Conflict', 'This passkey is already registered.'))
       ctx.audit(ex, { type: 'MFA_ENROLLED', outcome: 'success', userId: auth.user.id, data: { method: 'passkey' } })
+      metrics.mfaEnrollment('passkey', 'enrolled')
       return json(listed(record), 201)
     }),
 
@@ -194,6 +195,7 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       const id = params.id ?? ''
       if (!idPattern.test(id) || !(await factors.store.deletePasskey(auth.user.id, id))) throw notFound()
       ctx.audit(ex, { type: 'MFA_REMOVED', outcome: 'success', userId: auth.user.id, data: { method: 'passkey' } })
+      metrics.mfaEnrollment('passkey', 'removed')
       return empty(204)
     }),
 
@@ -231,7 +233,7 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       if (!record) throw invalidPasskey(401)
       // A discoverable credential names its user: it must be the credential's owner.
       if (response.response.userHandle !== undefined && response.response.userHandle !== userHandleOf(record.userId)) throw invalidPasskey(401)
-      let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>
+      let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>> | null = null
       try {
         verified = await verifyAuthenticationResponse({
           response,
@@ -242,11 +244,14 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
           requireUserVerification: false,
         })
       } catch {
+        // Refused below, with the answer that did not verify.
+      }
+      if (!verified?.verified) {
         // A forged signature, another origin, a reused or unknown challenge, a counter that went back.
         ctx.audit(ex, { type: 'MFA_FAILED', outcome: 'failure', userId: record.userId, reason: 'invalid', data: { method: 'passkey' } })
+        metrics.mfaVerification('passkey', 'invalid')
         throw invalidPasskey(401)
       }
-      if (!verified.verified) throw invalidPasskey(401)
       const info = verified.authenticationInfo
       // Compare-and-set on the counter: two sign-ins with one assertion cannot both pass.
       const used = await factors.store.updatePasskeyUse(record.userId, record.id, record.counter, {
@@ -262,6 +267,8 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       if (pending) {
         const result = await factors.gate.completeWithPasskey(pending.token, record.userId, clientOf(ex))
         if (!result.ok) throw invalidPasskey(401)
+        // Counted where the gate audits MFA_VERIFIED: the passkey answered a pending sign-in.
+        metrics.mfaVerification('passkey', 'success')
         clearAuthCookies(ex, ctx.cookies, ['mfa'])
         const { auth, csrfToken } = await startSession(ctx, ex, user, result.session)
         ctx.audit(ex, { type: 'LOGIN_SUCCEEDED', outcome: 'success', userId: user.id, sessionId: auth.session.id, reason: auth.session.authLevel })

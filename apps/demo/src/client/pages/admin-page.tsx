@@ -1,9 +1,10 @@
 import { useAuthFetch, type AuthFetchError } from '@acme/auth-react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { ReactElement } from 'react'
+import { useState, type ReactElement } from 'react'
 import type { AdminOverview } from '../../shared/page-state.js'
 import { formatTime } from '../format.js'
 import { HealthPanel } from './health-panel.js'
+import { isProblem, StepUpPrompt } from './step-up-prompt.js'
 
 const overviewKey = ['admin', 'overview'] as const
 
@@ -18,6 +19,16 @@ export function AdminPage(): ReactElement {
     onSuccess: refresh,
   })
   const rotate = useMutation({ mutationFn: () => api('/admin/api/keys/rotate', { method: 'POST' }), onSuccess: refresh })
+  // Needs a step-up: the first 401 …/mfa-required opens the prompt, which retries once after it.
+  const [stepUpFor, setStepUpFor] = useState<string | null>(null)
+  const resetFactors = useMutation<{ removed: string[] }, AuthFetchError, { userId: string; retried: boolean }>({
+    mutationFn: ({ userId }) => api(`/admin/api/users/${encodeURIComponent(userId)}/reset-second-factors`, { method: 'POST' }),
+    onSuccess: refresh,
+    onError: (error, { userId, retried }) => {
+      if (!retried && isProblem(error, 'mfa-required')) setStepUpFor(userId)
+    },
+  })
+  const resetError = stepUpFor === null ? resetFactors.error : null
   const data = overview.data
   return (
     <>
@@ -36,6 +47,7 @@ export function AdminPage(): ReactElement {
               <th>Email</th>
               <th>Roles</th>
               <th>Sessions</th>
+              <th>Second factors</th>
               <th aria-label="Actions" />
             </tr>
           </thead>
@@ -46,16 +58,56 @@ export function AdminPage(): ReactElement {
                 <td>{user.email}</td>
                 <td>{user.roles.join(', ')}</td>
                 <td>{user.sessions}</td>
+                <td data-testid="second-factors">{user.secondFactors.join(', ') || 'none'}</td>
                 <td className="actions">
                   <button type="button" className="button button-quiet" disabled={revokeUser.isPending} onClick={() => revokeUser.mutate(user.id)}>
                     Revoke sessions
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    disabled={resetFactors.isPending || user.secondFactors.length === 0}
+                    onClick={() => resetFactors.mutate({ userId: user.id, retried: false })}
+                  >
+                    Reset second factors
                   </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {resetFactors.isSuccess && (
+          <p role="status" data-testid="reset-done">
+            Second factors removed ({resetFactors.data.removed.join(', ') || 'there were none'}): the password alone signs that user in until they set up a new one.
+          </p>
+        )}
+        {resetError && (
+          <p className="error" role="alert">
+            {isProblem(resetError, 'reauthenticate') ? (
+              <>
+                Sign in again to do this. <a href="/login?returnTo=%2Fadmin">Sign in</a>
+              </>
+            ) : isProblem(resetError, 'mfa-required') ? (
+              'This action still needs a second factor.'
+            ) : (
+              `The second factors could not be reset (${resetError.status ?? 'network error'}).`
+            )}
+          </p>
+        )}
       </section>
+      {stepUpFor !== null && (
+        <StepUpPrompt
+          action="reset a user’s second factors"
+          onSteppedUp={() => {
+            setStepUpFor(null)
+            resetFactors.mutate({ userId: stepUpFor, retried: true })
+          }}
+          onCancel={() => {
+            setStepUpFor(null)
+            resetFactors.reset()
+          }}
+        />
+      )}
       <section className="card">
         <div className="card-head">
           <h2>Signing keys</h2>

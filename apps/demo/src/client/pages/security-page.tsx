@@ -1,4 +1,4 @@
-import { useEnrollTotp, useMfaFactors, usePasskeys, type AuthFetchError } from '@acme/auth-react'
+import { useEnrollTotp, useMfaFactors, usePasskeys, useRecoveryCodes, useSignOut, type AuthFetchError } from '@acme/auth-react'
 import { type ReactElement } from 'react'
 import { field, formatTime } from '../format.js'
 import { problemText } from '../problem-text.js'
@@ -10,6 +10,36 @@ const explain = (error: AuthFetchError | Error, fallback: string) =>
     : 'status' in error
       ? problemText(error, fallback)
       : fallback
+
+const isStale = (error: AuthFetchError | Error | null) => error !== null && 'status' in error && error.status === 401 && error.data?.type?.endsWith('/reauthenticate') === true
+
+/** A changed factor needs a recent sign-in: sign out, and come back here after signing in. */
+function SignInAgain(): ReactElement {
+  const signOut = useSignOut()
+  return (
+    <button
+      type="button"
+      className="button button-quiet"
+      disabled={signOut.isPending}
+      onClick={() => signOut.mutate(undefined, { onSettled: () => window.location.assign('/login?returnTo=%2Faccount%2Fsecurity') })}
+    >
+      Sign in again
+    </button>
+  )
+}
+
+/** Recovery codes, on screen once: right after they were made, never again. */
+function RecoveryCodeList({ codes }: { codes: string[] }): ReactElement {
+  return (
+    <ul data-testid="recovery-codes">
+      {codes.map((code) => (
+        <li key={code}>
+          <code>{code}</code>
+        </li>
+      ))}
+    </ul>
+  )
+}
 
 /** Second factors: an authenticator app (TOTP, with its recovery codes shown once) and passkeys. */
 export function SecurityPage(): ReactElement {
@@ -30,25 +60,48 @@ export function SecurityPage(): ReactElement {
 function AuthenticatorApp(): ReactElement {
   const factors = useMfaFactors()
   const totp = useEnrollTotp()
+  const regenerate = useRecoveryCodes()
   const hydrated = useHydrated()
   const enrollment = totp.start.data
   const codes = totp.confirm.data?.recoveryCodes
+  const changeError = totp.remove.error ?? regenerate.error
+  const remove = () =>
+    totp.remove.mutate(undefined, {
+      // The enrollment's results are history now: the card offers a new set-up.
+      onSuccess: () => [totp.start, totp.confirm, regenerate].forEach((mutation) => mutation.reset()),
+    })
   return (
     <section className="card" data-testid="totp">
       <h2>Authenticator app</h2>
       {codes ? (
         <>
           <p role="status">The authenticator app is on. Keep these recovery codes somewhere safe: they are shown only once.</p>
-          <ul data-testid="recovery-codes">
-            {codes.map((code) => (
-              <li key={code}>
-                <code>{code}</code>
-              </li>
-            ))}
-          </ul>
+          <RecoveryCodeList codes={codes} />
         </>
       ) : factors.data?.totp ? (
-        <p>On. {factors.data.recoveryCodes} recovery codes left.</p>
+        <>
+          {regenerate.data ? (
+            <>
+              <p role="status">New recovery codes: the old ones no longer work. Keep these somewhere safe: they are shown only once.</p>
+              <RecoveryCodeList codes={regenerate.data.recoveryCodes} />
+            </>
+          ) : (
+            <p>On. {factors.data.recoveryCodes} recovery codes left.</p>
+          )}
+          {changeError && (
+            <p className="error" role="alert">
+              {explain(changeError, 'That did not work. Try again.')} {isStale(changeError) && <SignInAgain />}
+            </p>
+          )}
+          <p className="actions">
+            <button type="button" className="button button-secondary" data-testid="recovery-regenerate" disabled={!hydrated || regenerate.isPending} onClick={() => regenerate.mutate()}>
+              Regenerate recovery codes
+            </button>
+            <button type="button" className="button button-quiet" data-testid="totp-remove" disabled={!hydrated || totp.remove.isPending} onClick={remove}>
+              Remove authenticator app
+            </button>
+          </p>
+        </>
       ) : enrollment ? (
         <form
           className="form"
@@ -80,7 +133,7 @@ function AuthenticatorApp(): ReactElement {
         <>
           {totp.start.error && (
             <p className="error" role="alert">
-              {explain(totp.start.error, 'Could not start.')}
+              {explain(totp.start.error, 'Could not start.')} {isStale(totp.start.error) && <SignInAgain />}
             </p>
           )}
           <button type="button" className="button" data-testid="totp-start" disabled={!hydrated || totp.start.isPending} onClick={() => totp.start.mutate()}>
