@@ -15,10 +15,12 @@
 //    `secret.length` are facts *about* one and compare freely. Words that only say how a secret is
 //    spelled (`Value`, `String`, `Text`, `Hex`, `Base64`, `Encoded`, `Raw`, …) are skipped first, so
 //    `tokenValue` and `signatureHex` still count.
-// 3. Secret head words: secret, hash, token, mac, hmac, signature, sig, digest, password, passwd,
-//    passphrase, nonce, verifier, otp. Singular only: a plural names a collection, and `===` on one
+// 3. Secret head words: secret, hash, token, mac, hmac, tag (an authentication tag is a MAC),
+//    signature, sig, digest, password, passwd, passphrase, nonce, verifier, otp. Singular only: a plural names a collection, and `===` on one
 //    is an identity check. `key` is left out on purpose: here it names map, cache and Redis keys far
-//    more often than key material, which is compared through crypto APIs anyway.
+//    more often than key material, which is compared through crypto APIs anyway; `state` too (OAuth's
+//    `state` is a CSRF token, but the word names state machines far more often), so code that holds
+//    a secret under such a name calls it `stateToken`, `mac`, … where it compares it.
 // 4. A comparison is exempt when either side is a literal (`'string'`, `0`, `true`, `null`, a
 //    template without `${}`), `undefined`, `void …` or a `typeof …`: presence and kind checks
 //    (`token === undefined`, `typeof secret !== 'string'`, `password === ''`) reveal nothing.
@@ -27,7 +29,7 @@
 // review and the timing test of `timingSafeEqual` cover those.
 
 const secretWords = new Set([
-  'secret', 'hash', 'token', 'mac', 'hmac', 'signature', 'sig', 'digest',
+  'secret', 'hash', 'token', 'mac', 'hmac', 'tag', 'signature', 'sig', 'digest',
   'password', 'passwd', 'passphrase', 'nonce', 'verifier', 'otp',
 ])
 

@@ -41,6 +41,9 @@ ruleTester.run('no-secret-equality', noSecretEquality, {
     'if (this.#tokenCount === max) evict()',
     'if (macAddress === other) same()',
     'if (machine === other) same()',
+    "if (node.tag === 'div') render()",
+    'if (tags === previousTags) return',
+    'if (circuit.state === previous.state) return',
     // Collections (plural) compare by identity, which leaks nothing about their contents.
     'if (tokens === previousTokens) return',
     // Not an equality.
@@ -57,6 +60,11 @@ ruleTester.run('no-secret-equality', noSecretEquality, {
     { code: 'if (expectedMac !== mac) throw new Error()', errors: [error('expectedMac', '!==')] },
     { code: 'if (computeHmac(body) === header) pass()', errors: [error('computeHmac')] },
     { code: 'if (sig === expected) pass()', errors: [error('sig')] },
+    // The HMAC tag of an account token, and an OAuth state held under a secret's name.
+    { code: 'return user && tagOf(user.email) === tag ? user : null', errors: [error('tag')] },
+    { code: 'if (tx.state !== stateToken) reject()', errors: [error('stateToken', '!==')] },
+    { code: 'return mac === sign(binding, nonce)', errors: [error('mac')] },
+    { code: "if (headerToken !== cookieToken) return 'token-mismatch'", errors: [error('headerToken', '!==')] },
     { code: 'if (jwt.signature === other) pass()', errors: [error('signature')] },
     { code: 'if (await digest(a) === b) pass()', errors: [error('digest')] },
     { code: 'if (user.password === input) signIn()', errors: [error('password')] },
@@ -73,8 +81,8 @@ ruleTester.run('no-secret-equality', noSecretEquality, {
 
 describe('namesSecret', () => {
   it('decides by the head word of the name', () => {
-    expect(['secret', 'secretHash', 'refreshToken', 'idToken', 'HMAC', 'x-csrf-token', 'PASSWORD_HASH'].filter(namesSecret)).toHaveLength(7)
-    expect(['secretLength', 'tokenType', 'currentTokenId', 'hashes', 'keySecretId', 'macAddress', 'passwordHashedAt', 'value'].some(namesSecret)).toBe(false)
+    expect(['secret', 'secretHash', 'refreshToken', 'idToken', 'HMAC', 'x-csrf-token', 'PASSWORD_HASH', 'tag', 'stateToken'].filter(namesSecret)).toHaveLength(9)
+    expect(['secretLength', 'tokenType', 'currentTokenId', 'hashes', 'keySecretId', 'macAddress', 'passwordHashedAt', 'value', 'tagOf', 'state'].some(namesSecret)).toBe(false)
   })
 })
 

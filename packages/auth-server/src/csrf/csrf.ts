@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
+import { timingSafeEqual } from '@acme/auth-core'
 import type { Exchange } from '../http/exchange.js'
 
 /** Why a state-changing request was refused. */
@@ -13,7 +14,7 @@ export interface Csrf {
    * The full check for an unsafe method: header equals cookie (constant time), token bound to
    * this session, Origin (or Referer) on an allowed origin, and no `Sec-Fetch-Site: cross-site`.
    */
-  check(ex: Exchange, cookieValue: string | undefined, binding: string): CsrfFailure | null
+  check(ex: Exchange, cookieToken: string | undefined, binding: string): CsrfFailure | null
 }
 
 const tokenPattern = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
@@ -29,7 +30,8 @@ export function createCsrf(secret: Buffer, allowedOrigins: ReadonlySet<string>):
   const verify = (token: string, binding: string) => {
     const match = tokenPattern.exec(token)
     if (!match) return false
-    return safeEqual(match[2]!, sign(binding, match[1]!))
+    const [, nonce, mac] = match as unknown as [string, string, string]
+    return timingSafeEqual(mac, sign(binding, nonce))
   }
 
   return {
@@ -38,15 +40,15 @@ export function createCsrf(secret: Buffer, allowedOrigins: ReadonlySet<string>):
       return `${nonce}.${sign(binding, nonce)}`
     },
     verify,
-    check(ex, cookieValue, binding) {
+    check(ex, cookieToken, binding) {
       if (ex.header('sec-fetch-site') === 'cross-site') return 'cross-site'
       const origin = requestOrigin(ex)
       if (origin === undefined) return 'origin-missing'
       if (!allowedOrigins.has(origin)) return 'origin-mismatch'
-      const header = ex.header('x-csrf-token')
-      if (header === undefined || header.length === 0 || cookieValue === undefined) return 'missing-token'
-      if (!safeEqual(header, cookieValue)) return 'token-mismatch'
-      if (!verify(header, binding)) return 'token-invalid'
+      const headerToken = ex.header('x-csrf-token')
+      if (headerToken === undefined || headerToken.length === 0 || cookieToken === undefined) return 'missing-token'
+      if (!timingSafeEqual(headerToken, cookieToken)) return 'token-mismatch'
+      if (!verify(headerToken, binding)) return 'token-invalid'
       return null
     },
   }
@@ -70,11 +72,4 @@ export function normalizeOrigin(value: string): string {
   } catch {
     return 'invalid'
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  // Equal lengths first: timingSafeEqual throws otherwise, and token lengths are public anyway.
-  return left.length === right.length && timingSafeEqual(left, right)
 }

@@ -70,15 +70,16 @@ export function createTransactions(box: SealedBox, store: OneTimeTokenStore, clo
       const cookie = readCookie(ex.header('cookie'), cookieName)
       // Whatever happens next, this transaction is over for this browser.
       setCookieOn(ex, cookieName, '', cookieOptions(0))
-      const state = queryParam(ex, 'state')
-      if (cookie.kind === 'absent' || state === undefined || state === '') {
+      // OAuth's `state` is a CSRF token: named as one, so a `===` on it fails acme/no-secret-equality.
+      const stateToken = queryParam(ex, 'state')
+      if (cookie.kind === 'absent' || stateToken === undefined || stateToken === '') {
         throw new OAuthError('ERR_OAUTH_STATE_MISSING', 'no pending transaction or no state')
       }
       if (cookie.kind === 'duplicate') throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'transaction cookie sent twice')
       const tx = parse(box.open(cookie.value, context))
       if (!tx) throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'transaction cookie does not open')
       if (tx.provider !== provider) throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'transaction of another provider')
-      if (!timingSafeEqual(tx.state, state)) throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'state mismatch')
+      if (!timingSafeEqual(tx.state, stateToken)) throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'state mismatch')
       if (clock.now() >= tx.expiresAt) throw new OAuthError('ERR_OAUTH_STATE_INVALID', 'transaction expired')
       if ((await tickets.consume(tx.ticket, purpose)) === null) throw new OAuthError('ERR_OAUTH_STATE_REPLAYED', 'transaction already used')
       return tx
