@@ -1,7 +1,7 @@
 'use client'
 import { useQuery } from '@tanstack/react-query'
 import { useAuthRuntime } from './lib/auth-context.js'
-import { clearMfaChallenge, type MfaChallenge, type MfaMethod } from './lib/mfa-challenge.js'
+import { clearMfaChallenge, resumeMfaChallenge, type MfaChallenge, type MfaMethod } from './lib/mfa-challenge.js'
 import { authQueryKeys } from './query-keys.js'
 
 export type { MfaChallenge, MfaMethod }
@@ -14,6 +14,12 @@ export interface MfaChallengeState {
   methods: MfaMethod[]
   /** Forgets the pending sign-in here (the server's pending cookie lapses on its own within 5 minutes). */
   cancel(): void
+  /**
+   * Asks the server (`GET /auth/mfa/pending`) for a pending sign-in this page did not start — an
+   * OAuth sign-in that needs a factor redirects to the app's challenge page — and, when there is
+   * one, reports it like any other. Resolves `true` when a challenge is now pending.
+   */
+  resume(): Promise<boolean>
 }
 
 /**
@@ -26,6 +32,8 @@ export interface MfaChallengeState {
  * ```tsx
  * const challenge = useMfaChallenge()
  * if (challenge.pending) return <CodeForm methods={challenge.methods} />
+ * // On the page an OAuth sign-in redirects to (the server's `secondFactors.challengePage`):
+ * useEffect(() => void challenge.resume(), [])
  * ```
  */
 export function useMfaChallenge(): MfaChallengeState {
@@ -40,5 +48,5 @@ export function useMfaChallenge(): MfaChallengeState {
     },
     runtime.queryClient,
   )
-  return { pending: data != null, methods: data?.methods ?? [], cancel: () => clearMfaChallenge(runtime) }
+  return { pending: data != null, methods: data?.methods ?? [], cancel: () => clearMfaChallenge(runtime), resume: () => resumeMfaChallenge(runtime) }
 }

@@ -136,6 +136,29 @@ describe('the second-factor hooks against a real auth-server', () => {
     expect(await (await browser.fetch('/auth/session')).json()).toEqual({ user: null })
   })
 
+  it('resume(): a page that did not start the pending sign-in (an OAuth redirect) learns of it from the server', async () => {
+    const user = await server.addUser('a long password resume')
+    const browser = createTestBrowser(server.url)
+    const first = await openTab(browser)
+    await signInWithPassword(first, user)
+    const { secret } = await enrollTotp(first)
+    await act(() => first.result.current.signOut.mutateAsync())
+    expect(await failure(first.result.current.signIn.mutateAsync(user))).toBeInstanceOf(MfaRequiredError)
+    first.unmount()
+
+    // A new page of the same browser (as after a redirect): nothing pending in its memory.
+    const landed = await openTab(browser)
+    expect(landed.result.current.challenge.pending).toBe(false)
+    expect(await act(() => landed.result.current.challenge.resume())).toBe(true)
+    await waitFor(() => expect(landed.result.current.challenge).toMatchObject({ pending: true, methods: ['totp', 'recovery'] }))
+    await act(() => landed.result.current.verify.mutateAsync({ method: 'totp', code: nextCode(secret) }))
+    await waitFor(() => expect(landed.result.current.session).toMatchObject({ status: 'authenticated', session: { authLevel: 'mfa' } }))
+    expect(landed.result.current.challenge.pending).toBe(false)
+    // Nothing pending any more: resume() says so and reports no challenge.
+    expect(await act(() => landed.result.current.challenge.resume())).toBe(false)
+    expect(landed.result.current.challenge.pending).toBe(false)
+  })
+
   it('signs in with a recovery code once; the same code is refused the second time; new codes void the old', async () => {
     const user = await server.addUser('a long password two')
     const browser = createTestBrowser(server.url)

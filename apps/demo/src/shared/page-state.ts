@@ -38,6 +38,8 @@ export interface PageState {
   noteId?: string
   /** The login page after a failed sign-in at the demo IdP. */
   error?: 'oauth'
+  /** The login page as the challenge page of an OAuth sign-in that still needs a second factor. */
+  mfaPending?: true
   /** The login page after a password reset or an account deletion. */
   notice?: 'password-reset' | 'account-deleted'
   /** Development: mail is kept at `/dev/outbox` (the pages link to it). */

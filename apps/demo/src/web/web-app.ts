@@ -60,7 +60,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
     tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true, nativeAudience: config.upstreamAudience },
     accounts: demoAccountOptions(config.appOrigin, mailer),
     // TOTP, recovery codes and passkeys; an enrolled user's sign-in asks for the factor on /login.
-    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login' },
+    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login?mfa=pending' },
   })
   const bff = auth.bff({ upstream: `http://127.0.0.1:${config.upstreamPort}`, audience: config.upstreamAudience })
 
@@ -113,7 +113,8 @@ export function createWebApp(options: WebAppOptions): WebApp {
     const returnTo = safeReturnTo(req.query.returnTo)
     if (req.auth) return res.redirect(303, returnTo)
     const notice = req.query.notice === 'password-reset' || req.query.notice === 'account-deleted' ? req.query.notice : undefined
-    await render(req, res, { page: 'login', returnTo, ...(req.query.error === undefined ? {} : { error: 'oauth' as const }), ...(notice ? { notice } : {}) })
+    const mfaPending = req.query.mfa === 'pending' ? { mfaPending: true as const } : {}
+    await render(req, res, { page: 'login', returnTo, ...(req.query.error === undefined ? {} : { error: 'oauth' as const }), ...(notice ? { notice } : {}), ...mfaPending })
   })
   app.get('/signup', async (req, res) => {
     if (req.auth) return res.redirect(303, '/')

@@ -190,6 +190,39 @@ describe('second factors at sign-in in a browser (development mail, session stra
     await expectNoTokensInPage(page)
   }, 120_000)
 
+  it('an OIDC sign-in of a user with a second factor lands on the factor step (?mfa=pending), and a recovery code finishes it', async () => {
+    const bob = { email: 'bob@example.com', password: 'bob-password' }
+    const { page } = await device()
+    await passwordStep(page, bob)
+    await page.getByTestId('greeting').waitFor()
+    const { recoveryCodes } = await enrollTotp(page)
+    await signOut(page)
+
+    await page.goto(`${demo.origin}/login?returnTo=%2F`)
+    await page.click('text=Sign in with Demo IdP')
+    await page.waitForURL(/localhost:\d+\/interaction\//)
+    await page.fill('input[name=email]', bob.email)
+    await page.fill('input[name=password]', bob.password)
+    await page.click('button[type=submit]')
+    // Back at the app with no session: the login page asks the server for the pending sign-in.
+    await page.waitForURL(/\/login\?mfa=pending/)
+    await page.getByTestId('second-factor').waitFor()
+    expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain('__Host-sid')
+    await expectNoTokensInPage(page)
+    await page.click('text=Use a recovery code')
+    await page.fill('[data-testid=mfa-code]', recoveryCodes[0]!)
+    await page.click('button[type=submit]')
+    await signedInAs(page, bob.email)
+    await expectNoTokensInPage(page)
+
+    // Bob as the step-up flow expects him: no factor (the sign-in just now is fresh enough to remove it).
+    const removed = await page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch('/auth/session')).json()) as { csrfToken: string }
+      return (await fetch('/auth/mfa/totp', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken } })).status
+    })
+    expect(removed).toBe(204)
+  })
+
   it('step-up on the admin action: refused with …/mfa-required, the prompt takes a computed TOTP code, the action runs and bob’s factors are gone', () =>
     stepUpOnAdminAction({ demo, device, screenshot }), 150_000)
 })

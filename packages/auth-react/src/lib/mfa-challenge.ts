@@ -3,6 +3,12 @@ import { authQueryKeys } from '../query-keys.js'
 import type { ProblemDetails } from '../http-types.js'
 import type { AuthRuntime } from './auth-runtime.js'
 
+/** `GET <basePath>/mfa/pending`: whether this browser's pending cookie holds a sign-in waiting for a factor. */
+interface PendingAnswer {
+  mfaRequired: boolean
+  methods?: string[]
+}
+
 /** A second factor the server accepts for a pending sign-in: `totp`, `recovery`, `passkey`. */
 export type MfaMethod = 'totp' | 'recovery' | 'passkey'
 
@@ -37,6 +43,19 @@ export function awaitSecondFactor(runtime: Pick<AuthRuntime, 'queryClient'>, ans
   const challenge: MfaChallenge = { methods }
   runtime.queryClient.setQueryData<MfaChallenge | null>(authQueryKeys.mfaChallenge(), challenge)
   throw new MfaRequiredError(methods)
+}
+
+/**
+ * Asks the server whether a pending sign-in waits in this browser (one this page did not start: an
+ * OAuth sign-in redirected here) and, if so, holds its challenge like a password sign-in does.
+ */
+export async function resumeMfaChallenge(runtime: Pick<AuthRuntime, 'queryClient' | 'fetch' | 'basePath'>): Promise<boolean> {
+  const answer = await runtime.fetch<PendingAnswer>(`${runtime.basePath}/mfa/pending`)
+  if (answer.mfaRequired !== true) return false
+  const methods = (answer.methods ?? []).filter((method): method is MfaMethod => known.has(method))
+  const challenge: MfaChallenge = { methods }
+  runtime.queryClient.setQueryData<MfaChallenge | null>(authQueryKeys.mfaChallenge(), challenge)
+  return true
 }
 
 /** The pending sign-in was completed or given up: no challenge any more. */

@@ -56,10 +56,13 @@ describe('one gate for every first factor: each sign-in path of the package, for
     expect(res.status).toBe(302)
     expect(res.headers.location).toBe(`/mfa?returnTo=${encodeURIComponent('/notes?page=2')}`)
     await expectGated(b, res)
+    // The page the redirect lands on learns of the pending sign-in from the server (the cookie is HttpOnly).
+    expect((await b.get('/auth/mfa/pending')).body).toMatchObject({ mfaRequired: true, methods: ['totp', 'recovery'] })
     clock.advance(30_000)
     const verified = await b.post('/auth/mfa/verify', { method: 'totp', code: createTotpCode(secret, clock) })
     expect(verified.status).toBe(200)
     expect((await b.get('/auth/session')).body).toMatchObject({ user: { id: 'u-alice' }, session: { authLevel: 'mfa', amr: ['fed', 'otp', 'mfa'] } })
+    expect((await b.get('/auth/mfa/pending')).body).toEqual({ mfaRequired: false, methods: [] })
   })
 
   it('auth.signIn() from an app route (core.signIn): { mfaRequired: true } and no session', async () => {

@@ -99,6 +99,18 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
       return json({ user: publicUser(user, auth.user.roles), csrfToken })
     }),
 
+    /**
+     * `GET /mfa/pending`: whether this browser's `__Host-mfa` cookie holds a live pending sign-in,
+     * and its methods — for a page a redirect landed on (an OAuth sign-in that needs a factor).
+     * It names no user: the pending cookie alone stays anonymous.
+     */
+    route('GET', '/mfa/pending', async (factors, ex) => {
+      const cookie = readCookie(ex.header('cookie'), ctx.cookies.names.mfa)
+      const pending = cookie.kind === 'value' ? await factors.gate.pending(cookie.value) : null
+      if (!pending) return json({ mfaRequired: false, methods: [] })
+      return json({ mfaRequired: true, methods: pending.methods, expiresAt: new Date(pending.expiresAt).toISOString() })
+    }),
+
     /** `GET /mfa`: the signed-in user's factors, for a security page. */
     route('GET', '/mfa', async (factors, ex) => {
       const auth = signedIn(ex)

@@ -1,5 +1,5 @@
 import { MfaRequiredError, useMfaChallenge, useSession, useSignIn, useSignInWithPasskey } from '@acme/auth-react'
-import { useEffect, type ReactElement } from 'react'
+import { useEffect, useState, type ReactElement } from 'react'
 import { safeReturnTo, type PageState } from '../../shared/page-state.js'
 import { field } from '../format.js'
 import { useHydrated } from '../use-hydrated.js'
@@ -21,8 +21,30 @@ export function LoginPage({ page }: { page: PageState }): ReactElement {
     if (session.status === 'authenticated' && !signIn.isPending) navigateOnce(returnTo)
   }, [session.status, signIn.isPending, returnTo])
 
+  // An OAuth sign-in that needs a second factor lands here (`?mfa=pending`): the pending cookie is
+  // HttpOnly, so ask the server for the challenge instead of showing the password form.
+  const [resuming, setResuming] = useState<'checking' | 'expired' | 'done'>(page.mfaPending ? 'checking' : 'done')
+  useEffect(() => {
+    if (!page.mfaPending) return
+    challenge.resume().then(
+      (pending) => setResuming(pending ? 'done' : 'expired'),
+      () => setResuming('expired'),
+    )
+    // Once, on arrival (challenge is a new object each render): the challenge then lives in the hook's state.
+  }, [page.mfaPending])
+
   // A second factor is due: not an error, the next step.
   const error = signIn.error instanceof MfaRequiredError ? null : signIn.error
+  if (resuming === 'checking' && !challenge.pending) {
+    return (
+      <section className="card narrow">
+        <h1>Sign in</h1>
+        <p role="status" className="muted">
+          Checking your sign-in…
+        </p>
+      </section>
+    )
+  }
   if (challenge.pending) {
     return (
       <section className="card narrow">
@@ -43,6 +65,11 @@ export function LoginPage({ page }: { page: PageState }): ReactElement {
       {page.notice === 'account-deleted' && (
         <p role="status" data-testid="login-notice">
           Your account was deleted.
+        </p>
+      )}
+      {resuming === 'expired' && (
+        <p role="status" data-testid="login-notice">
+          That sign-in waited too long for its second factor. Sign in again.
         </p>
       )}
       {page.error === 'oauth' && (

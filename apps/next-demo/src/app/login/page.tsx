@@ -24,6 +24,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     returnTo,
     ...(query.error === undefined ? {} : { error: 'oauth' }),
     ...(notice ? { notice } : {}),
+    ...(query.mfa === 'pending' ? { mfaPending: true as const } : {}),
     ...(server.outbox ? { devOutbox: true } : {}),
   }
   return <LoginPage page={page} />
