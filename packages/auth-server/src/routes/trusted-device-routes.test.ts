@@ -65,7 +65,7 @@ describe.each(['session', 'token'] as const)('remember this device (%s strategy)
     expect(problemType(danger)).toBe('https://acme.dev/problems/mfa-required')
     const listed = (await b.get('/auth/mfa/devices')).body as Record<string, unknown>[]
     expect(listed).toEqual([
-      { id: b.cookie(device)!.split('.')[0], label: 'Unknown browser', createdAt: expect.any(String), lastUsedAt: new Date(clock.now()).toISOString(), expiresAt: expect.any(String), current: true },
+      { id: b.cookie(device)!.split('.')[0], label: 'Unknown browser', createdAt: expect.any(String) as unknown, lastUsedAt: new Date(clock.now()).toISOString(), expiresAt: expect.any(String) as unknown, current: true },
     ])
     expect(Date.parse(listed[0]!.expiresAt as string) - Date.parse(listed[0]!.createdAt as string)).toBe(30 * day)
     expect(audit.events.filter((event) => event.type === 'MFA_DEVICE_TRUSTED')).toHaveLength(1)
