@@ -202,6 +202,7 @@ export type {
   PendingMfaRecord,
   SecondFactorStore,
   TotpFactorRecord,
+  TrustedDeviceRecord,
 } from './factors/second-factor-store.js'
 export { MemorySecondFactorStore } from './factors/memory-second-factor-store.js'
 export type { FactorCheck, FactorFailureReason, SecondFactorMethod } from './factors/factor-check.js'
@@ -213,6 +214,7 @@ export {
   createMfaGate,
   MFA_PENDING_MAX_ATTEMPTS,
   MFA_PENDING_TTL_SECONDS,
+  type DeviceCookieVerdict,
   type MfaChallengeContext,
   type MfaGate,
   type MfaGateDecision,
@@ -221,3 +223,12 @@ export {
   type MfaVerification,
   type MfaVerifyFailureReason,
 } from './factors/mfa-gate.js'
+export {
+  createTrustedDevices,
+  TRUSTED_DEVICE_DEFAULT_DAYS,
+  type TrustedDevice,
+  type TrustedDeviceForgetReason,
+  type TrustedDevices,
+  type TrustedDevicesOptions,
+} from './factors/trusted-devices.js'
+export { deviceLabel } from './factors/lib/device-label.js'

@@ -8,6 +8,18 @@ export interface DeviceSession {
   current: boolean
 }
 
+/** A remembered device of `GET /auth/mfa/devices` (times ISO 8601). */
+export interface TrustedDevice {
+  id: string
+  /** A coarse name from the browser's user agent ("Firefox on Linux"). */
+  label: string
+  createdAt: string
+  lastUsedAt: string | null
+  expiresAt: string
+  /** True for this browser. */
+  current: boolean
+}
+
 /** An RFC 9457 problem, the body of every error answer of an Acme Auth server. */
 export interface ProblemDetails {
   type: string

@@ -9,6 +9,7 @@
  * - `mfaChallenge()`: the second factor a sign-in waits for (`{ methods }`, or `null`), kept in memory only.
  * - `factors()`: the signed-in user's factors of `GET /auth/mfa`.
  * - `passkeys()`: the passkeys of `GET /auth/passkeys`.
+ * - `trustedDevices()`: the remembered devices of `GET /auth/mfa/devices`.
  *
  * @example
  * ```ts
@@ -24,4 +25,5 @@ export const authQueryKeys = {
   mfaChallenge: () => ['acme-auth', 'mfa-challenge'] as const,
   factors: () => ['acme-auth', 'factors'] as const,
   passkeys: () => ['acme-auth', 'passkeys'] as const,
+  trustedDevices: () => ['acme-auth', 'trusted-devices'] as const,
 }

@@ -11,7 +11,8 @@ import type { PasskeyHookOptions } from './use-passkeys.js'
  * `navigator.credentials.get()`, the assertion back; a new session in the cache and the other tabs
  * told. With a sign-in already pending a second factor (`passkey` among
  * {@link useMfaChallenge}'s methods) it completes that one. A refused passkey rejects with 401
- * (`…/passkey-invalid`).
+ * (`…/passkey-invalid`). Completing a pending sign-in, `mutate({ rememberDevice: true })` asks the
+ * server to remember this browser, as {@link useVerifyMfa} does.
  *
  * @example
  * ```tsx
@@ -19,8 +20,11 @@ import type { PasskeyHookOptions } from './use-passkeys.js'
  * <button onClick={() => passkey.mutate()}>Sign in with a passkey</button>
  * ```
  */
-export function useSignInWithPasskey(options: PasskeyHookOptions = {}): UseMutationResult<SessionUser, AuthFetchError | Error, void> {
+export function useSignInWithPasskey(options: PasskeyHookOptions = {}): UseMutationResult<SessionUser, AuthFetchError | Error, { rememberDevice?: boolean } | void> {
   const runtime = useAuthRuntime('useSignInWithPasskey')
   const webauthn = options.webauthn ?? browserWebAuthn
-  return useMutation<SessionUser, AuthFetchError | Error, void>({ mutationFn: () => signInWithPasskey(runtime, webauthn) }, runtime.queryClient)
+  return useMutation<SessionUser, AuthFetchError | Error, { rememberDevice?: boolean } | void>(
+    { mutationFn: (input) => signInWithPasskey(runtime, webauthn, input?.rememberDevice === true) },
+    runtime.queryClient,
+  )
 }

@@ -18,7 +18,7 @@ export interface SecondFactorsTestServer {
   close(): Promise<void>
 }
 
-export async function startSecondFactorsTestServer(): Promise<SecondFactorsTestServer> {
+export async function startSecondFactorsTestServer(options: { rememberDevice?: boolean } = {}): Promise<SecondFactorsTestServer> {
   const passwords = createScryptHasher({ logN: 10 })
   const users = createMemoryUserDirectory()
   const clock = createTestClock(Date.now())
@@ -27,7 +27,7 @@ export async function startSecondFactorsTestServer(): Promise<SecondFactorsTestS
     passwords,
     users,
     http: { origin: appOrigin, secret: 'auth-react-mfa-test-secret-0123456789abcdef' },
-    secondFactors: { store: new MemorySecondFactorStore(), clock },
+    secondFactors: { store: new MemorySecondFactorStore(), clock, ...(options.rememberDevice === true ? { rememberDevice: {} } : {}) },
   })
   const app = express()
   app.use(auth.middleware())

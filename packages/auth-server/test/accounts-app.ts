@@ -10,6 +10,7 @@ import {
   requireAuth,
   type AuthLimitsOptions,
   type AuthAccountsOptions,
+  type AuthSecondFactorOptions,
   type MemoryUserDirectory,
   type UserDirectory,
 } from '../src/index.js'
@@ -36,6 +37,8 @@ export interface AccountsAppOptions<U extends UserDirectory = MemoryUserDirector
   mailer?: Mailer
   passwordPolicy?: PasswordPolicy
   accounts?: Partial<AuthAccountsOptions>
+  /** `secondFactors`, on the app's clock. @default none */
+  secondFactors?: AuthSecondFactorOptions
 }
 
 export const verifyLink = (token: string) => `${origin}/verify-email?token=${encodeURIComponent(token)}`
@@ -78,6 +81,7 @@ export async function createAccountsApp<U extends UserDirectory = MemoryUserDire
     ...(options.strategy ? { strategy: options.strategy } : {}),
     ...(tokens ? { tokens } : {}),
     audit,
+    ...(options.secondFactors ? { secondFactors: { ...(clock ? { clock } : {}), ...options.secondFactors } } : {}),
     accounts: {
       mailer: options.mailer ?? outbox,
       links: { verify: verifyLink, reset: resetLink },

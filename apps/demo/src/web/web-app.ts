@@ -59,8 +59,10 @@ export function createWebApp(options: WebAppOptions): WebApp {
     strategy: config.strategy,
     tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true, nativeAudience: config.upstreamAudience },
     accounts: demoAccountOptions(config.appOrigin, mailer),
-    // TOTP, recovery codes and passkeys; an enrolled user's sign-in asks for the factor on /login.
-    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login?mfa=pending' },
+    // TOTP, recovery codes and passkeys; an enrolled user's sign-in asks for the factor on /login
+    // (an OAuth one lands on /login?mfa=pending), unless the browser was remembered ("Remember this
+    // device for 30 days").
+    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login?mfa=pending', rememberDevice: { days: 30 } },
   })
   const bff = auth.bff({ upstream: `http://127.0.0.1:${config.upstreamPort}`, audience: config.upstreamAudience })
 

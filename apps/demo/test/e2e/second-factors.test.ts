@@ -147,6 +147,46 @@ describe('second factors at sign-in in a browser (development mail, session stra
     await expectNoTokensInPage(page)
   }, 120_000)
 
+  it('"Remember this device for 30 days": the next password sign-in skips the step (one factor), until the device is forgotten', async () => {
+    const account = await createVerifiedAccount('remember')
+    const { page } = await device()
+    await passwordStep(page, account)
+    await page.getByTestId('greeting').waitFor()
+    const { recoveryCodes } = await enrollTotp(page)
+    await signOut(page)
+
+    await passwordStep(page, account)
+    await page.getByTestId('second-factor').waitFor()
+    await page.click('text=Use a recovery code')
+    await page.check('[data-testid=remember-device]')
+    await page.fill('[data-testid=mfa-code]', recoveryCodes[0]!)
+    await page.click('button[type=submit]')
+    await signedInAs(page, account.email)
+    const remembered = (await page.context().cookies()).find((cookie) => cookie.name === '__Host-device')
+    expect(remembered).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
+    expect(remembered!.expires * 1000 - Date.now()).toBeGreaterThan(29 * 86_400_000)
+    await expectNoTokensInPage(page)
+    await signOut(page)
+
+    // The same browser: straight in with the password, and the session claims one factor only.
+    await passwordStep(page, account)
+    await page.waitForURL(`${demo.origin}/`)
+    await page.getByTestId('greeting').waitFor()
+    const session = await page.evaluate(async () => (await (await fetch('/auth/session')).json()) as { session?: { authLevel?: string } })
+    expect(session.session?.authLevel).toBe('password')
+
+    await page.goto(`${demo.origin}/account/sessions`)
+    const row = page.getByTestId('trusted-devices').locator('tr', { hasText: 'This browser' })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('Chrome on Linux')
+    await screenshot(page, 'remembered-devices')
+    await row.getByRole('button', { name: 'Forget' }).click()
+    await page.getByTestId('no-trusted-devices').waitFor()
+    await signOut(page)
+    await passwordStep(page, account)
+    await page.getByTestId('second-factor').waitFor()
+  }, 120_000)
+
   it('enrolls TOTP on the security page (QR image, 10 recovery codes once), then adds, renames and signs in with a passkey (CDP virtual authenticator)', async () => {
     const account = await createVerifiedAccount('key')
     const { page } = await device()

@@ -69,7 +69,7 @@ async function open(): Promise<DemoServer> {
     tokens: { keyRing: stores.keyRing, accessTokens: stores.accessTokens, refreshFamilies: stores.refreshFamilies, nativeClients: true, nativeAudience: config.upstreamAudience },
     accounts: demoAccountOptions(config.appOrigin, outbox ?? smtp),
     // As apps/demo: TOTP, recovery codes and passkeys; an enrolled user's sign-in asks for the factor on /login.
-    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login?mfa=pending' },
+    secondFactors: { store: stores.secondFactors, totp: { issuer: 'Acme Auth demo' }, challengePage: '/login?mfa=pending', rememberDevice: { days: 30 } },
   })
   createOAuth(core, {
     providers: { demo: { issuer: config.idpOrigin, clientId: config.idpClientId, clientSecret: config.idpClientSecret, allowInsecureRequests: true } },

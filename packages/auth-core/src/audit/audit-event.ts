@@ -52,6 +52,10 @@ export type AuditEventType =
   | 'RECOVERY_CODE_USED'
   /** New recovery codes replaced the old ones. */
   | 'RECOVERY_CODES_GENERATED'
+  /** A browser was remembered after a second factor ("remember this device"; `data.deviceId`, `data.days`). */
+  | 'MFA_DEVICE_TRUSTED'
+  /** Trusted devices were forgotten (`reason`: `user`, `logout_all`, `password_reset`, …; `data.count`). */
+  | 'MFA_DEVICE_FORGOTTEN'
 
 /**
  * One audit event. It never holds a secret: a token appears only as `tokenFingerprint`

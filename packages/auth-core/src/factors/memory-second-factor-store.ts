@@ -4,6 +4,7 @@ import type {
   PendingMfaRecord,
   SecondFactorStore,
   TotpFactorRecord,
+  TrustedDeviceRecord,
 } from './second-factor-store.js'
 
 import { timingSafeEqual } from '../lib/crypto.js'
@@ -13,7 +14,7 @@ const clone = <T>(value: T): T => structuredClone(value)
 /**
  * The embedded {@link SecondFactorStore}: one process. Every operation checks and writes with no
  * `await` in between, so each is atomic; expired pending sign-ins are swept at most once a minute
- * (by the `now` callers pass).
+ * (by the `now` callers pass), a user's expired trusted devices whenever one of theirs is saved.
  *
  * @example
  * ```ts
@@ -27,6 +28,7 @@ export class MemorySecondFactorStore implements SecondFactorStore {
   readonly #recovery = new Map<string, Set<string>>()
   readonly #passkeys = new Map<string, PasskeyRecord>()
   readonly #pending = new Map<string, PendingMfaRecord>()
+  readonly #devices = new Map<string, Map<string, TrustedDeviceRecord>>()
   #lastSweep = Number.NEGATIVE_INFINITY
 
   /** Everything held (sealed secrets and hashes only), for tests. */
@@ -36,6 +38,7 @@ export class MemorySecondFactorStore implements SecondFactorStore {
       recovery: [...this.#recovery].map(([userId, hashes]) => ({ userId, hashes: [...hashes] })),
       passkeys: [...this.#passkeys.values()],
       pending: [...this.#pending.values()],
+      devices: [...this.#devices.values()].flatMap((mine) => [...mine.values()]),
     }
   }
 
@@ -139,6 +142,45 @@ export class MemorySecondFactorStore implements SecondFactorStore {
     const record = this.#live(id, now)
     this.#pending.delete(id)
     return Promise.resolve(record ?? null)
+  }
+
+  saveTrustedDevice(record: TrustedDeviceRecord, now: number): Promise<void> {
+    const mine = this.#devices.get(record.userId) ?? new Map<string, TrustedDeviceRecord>()
+    for (const [id, device] of mine) if (now >= device.expiresAt) mine.delete(id)
+    mine.set(record.id, clone(record))
+    this.#devices.set(record.userId, mine)
+    return Promise.resolve()
+  }
+
+  getTrustedDevice(userId: string, id: string, now: number): Promise<TrustedDeviceRecord | null> {
+    const device = this.#device(userId, id, now)
+    return Promise.resolve(device ? clone(device) : null)
+  }
+
+  touchTrustedDevice(userId: string, id: string, now: number): Promise<boolean> {
+    const device = this.#device(userId, id, now)
+    if (device) device.lastUsedAt = now
+    return Promise.resolve(device !== undefined)
+  }
+
+  listTrustedDevices(userId: string, now: number): Promise<TrustedDeviceRecord[]> {
+    const live = [...(this.#devices.get(userId)?.values() ?? [])].filter((device) => now < device.expiresAt)
+    return Promise.resolve(live.sort((a, b) => a.createdAt - b.createdAt).map(clone))
+  }
+
+  deleteTrustedDevice(userId: string, id: string): Promise<boolean> {
+    return Promise.resolve(this.#devices.get(userId)?.delete(id) === true)
+  }
+
+  deleteTrustedDevices(userId: string): Promise<number> {
+    const count = this.#devices.get(userId)?.size ?? 0
+    this.#devices.delete(userId)
+    return Promise.resolve(count)
+  }
+
+  #device(userId: string, id: string, now: number): TrustedDeviceRecord | undefined {
+    const device = this.#devices.get(userId)?.get(id)
+    return device && now < device.expiresAt ? device : undefined
   }
 
   #live(id: string, now: number): PendingMfaRecord | undefined {

@@ -204,7 +204,7 @@ describe('createMfaGate: the one gate between a first factor and a session', () 
     const challenged = await gate.afterFirstFactor('user-1', { method: 'password' }, { ip: '198.51.100.7', userAgent: 'broken' })
     expect(challenged.status).toBe('mfa_required')
     if (challenged.status === 'mfa_required') trackSecrets(challenged.pendingToken)
-    expect(seen[0]).toEqual({ userId: 'user-1', firstFactor: { method: 'password' }, methods: ['totp', 'recovery'], ip: '198.51.100.7' })
+    expect(seen[0]).toEqual({ userId: 'user-1', firstFactor: { method: 'password' }, methods: ['totp', 'recovery'], trustedDevice: false, ip: '198.51.100.7' })
   })
 
   it('passkeys count as a second factor after a password, but only the pending user\'s own passkey completes it', async () => {

@@ -12,6 +12,7 @@ import type { FactorFailureReason, SecondFactorMethod } from './factor-check.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import type { CompletedFactor, PendingMfaRecord, SecondFactorStore } from './second-factor-store.js'
 import type { Totp } from './totp.js'
+import type { TrustedDevices } from './trusted-devices.js'
 
 /** How long a pending sign-in waits for its second factor (the `__Host-mfa` cookie's Max-Age). */
 export const MFA_PENDING_TTL_SECONDS = 300
@@ -24,6 +25,11 @@ export interface MfaChallengeContext extends RequestContext {
   firstFactor: FirstFactor
   /** The second factors the user has, that could be asked for. */
   methods: SecondFactorMethod[]
+  /**
+   * Whether the sign-in came with a device cookie naming a live trusted device of THIS user
+   * ("remember this device"); always `false` without `trustedDevices`.
+   */
+  trustedDevice: boolean
 }
 
 /** Options of {@link createMfaGate}. */
@@ -37,10 +43,13 @@ export interface MfaGateOptions {
   clock?: Clock
   /** @default noopAuditSink */
   audit?: AuditSink
+  /** Remembered devices ({@link createTrustedDevices}): the device cookie a sign-in passes is checked for `trustedDevice`. */
+  trustedDevices?: TrustedDevices
   /**
    * Risk-based prompting: asked only for users with a second factor; `false` skips the challenge
-   * for this sign-in (a remembered device, say). A hook that throws is taken as `true`.
-   * @default () => true (always challenge)
+   * for this sign-in. A hook that throws is taken as `true`. A hook replaces the default, so one
+   * that should honour remembered devices reads `context.trustedDevice`.
+   * @default ({ trustedDevice }) => !trustedDevice (challenge unless the device is remembered)
    */
   shouldChallenge?: (context: MfaChallengeContext) => boolean | Promise<boolean>
 }
@@ -55,9 +64,15 @@ export interface MfaSessionMeta {
 /** The gate's answer for a proven first factor. */
 export type MfaGateDecision =
   /** No second factor is due: create the session with `session` (spread it into `sessions.create`). */
-  | { status: 'complete'; userId: string; session: MfaSessionMeta }
+  | { status: 'complete'; userId: string; session: MfaSessionMeta; device?: DeviceCookieVerdict }
   /** A second factor is due: create NO session; set `pendingToken` as the `__Host-mfa` cookie and answer `methods`. */
-  | { status: 'mfa_required'; userId: string; pendingToken: string; methods: SecondFactorMethod[]; expiresAt: number }
+  | { status: 'mfa_required'; userId: string; pendingToken: string; methods: SecondFactorMethod[]; expiresAt: number; device?: DeviceCookieVerdict }
+
+/**
+ * What became of a device cookie passed to {@link MfaGate.afterFirstFactor} (absent when none was
+ * passed or nothing needed it): `rejected` means it names no live device of this user: clear it.
+ */
+export type DeviceCookieVerdict = 'trusted' | 'rejected'
 
 /** Why completing a pending sign-in failed: a code's reason, or the pending state itself. */
 export type MfaVerifyFailureReason = FactorFailureReason | 'expired' | 'too_many_attempts' | 'method_not_allowed'
@@ -73,7 +88,7 @@ export interface MfaGate {
    * Every sign-in path calls this after proving a first factor, and creates a session only on
    * `status: 'complete'`. Users with a TOTP factor or a passkey get a pending sign-in instead.
    */
-  afterFirstFactor(userId: string, firstFactor: FirstFactor, context?: RequestContext): Promise<MfaGateDecision>
+  afterFirstFactor(userId: string, firstFactor: FirstFactor, context?: RequestContext, device?: { cookie?: unknown }): Promise<MfaGateDecision>
   /** Completes a pending sign-in with a TOTP or recovery code; single use on success, burnt after too many wrong answers. */
   verify(pendingToken: unknown, answer: { method: 'totp' | 'recovery'; code: unknown }, context?: RequestContext): Promise<MfaVerification>
   /**
@@ -115,6 +130,7 @@ export function createMfaGate(options: MfaGateOptions): MfaGate {
   const audit = input.audit === undefined ? noopAuditSink : requireMethods<AuditSink>(input.audit, 'options.audit', ['emit'])
   if (input.shouldChallenge !== undefined && typeof input.shouldChallenge !== 'function') throw new TypeError('options.shouldChallenge must be a function')
   const shouldChallenge = input.shouldChallenge as MfaGateOptions['shouldChallenge']
+  const trustedDevices = input.trustedDevices === undefined ? undefined : requireMethods<TrustedDevices>(input.trustedDevices, 'options.trustedDevices', ['check'])
   const emit = createAuditEmitter(audit, clock)
 
   /** The second factors that can answer a challenge after this first factor. */
@@ -134,7 +150,7 @@ export function createMfaGate(options: MfaGateOptions): MfaGate {
   }
 
   const challenge = async (context: MfaChallengeContext): Promise<boolean> => {
-    if (!shouldChallenge) return true
+    if (!shouldChallenge) return !context.trustedDevice
     try {
       return (await shouldChallenge(context)) !== false
     } catch {
@@ -162,7 +178,7 @@ export function createMfaGate(options: MfaGateOptions): MfaGate {
   }
 
   return Object.freeze({
-    async afterFirstFactor(userId: string, firstFactor: FirstFactor, context: RequestContext = {}): Promise<MfaGateDecision> {
+    async afterFirstFactor(userId: string, firstFactor: FirstFactor, context: RequestContext = {}, device: { cookie?: unknown } = {}): Promise<MfaGateDecision> {
       checkUserId(userId)
       const level = firstFactorLevel(checkFirstFactor(firstFactor))
       const now = clock.now()
@@ -171,15 +187,28 @@ export function createMfaGate(options: MfaGateOptions): MfaGate {
       if (level.authLevel === 'mfa') return single
       const methods = await enrolledMethods(userId, firstFactor)
       if (methods.length === 0) return single
+      const cookie = device.cookie
+      const verdict: DeviceCookieVerdict | undefined =
+        trustedDevices && cookie !== undefined ? ((await trustedDevices.check(userId, cookie)) ? 'trusted' : 'rejected') : undefined
       const { requestId, ip, userAgent } = context
-      const hookContext: MfaChallengeContext = { userId, firstFactor, methods, ...(requestId ? { requestId } : {}), ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) }
-      if (!(await challenge(hookContext))) return single
+      const hookContext: MfaChallengeContext = {
+        userId,
+        firstFactor,
+        methods,
+        trustedDevice: verdict === 'trusted',
+        ...(requestId ? { requestId } : {}),
+        ...(ip ? { ip } : {}),
+        ...(userAgent ? { userAgent } : {}),
+      }
+      const withVerdict = verdict === undefined ? {} : { device: verdict }
+      // A remembered device is not a factor: the session gets the first factor's level only.
+      if (!(await challenge(hookContext))) return { ...single, ...withVerdict }
       const pendingToken = randomToken(32)
       const expiresAt = now + MFA_PENDING_TTL_SECONDS * 1000
       const id = (await idOf(pendingToken))!
       await store.savePending({ id, userId, completed, methods, authLevel: level.authLevel, attempts: 0, createdAt: now, expiresAt }, now)
       emit({ type: 'MFA_CHALLENGED', outcome: 'success', userId, data: { methods: methods.join(' ') } }, context)
-      return { status: 'mfa_required', userId, pendingToken, methods, expiresAt }
+      return { status: 'mfa_required', userId, pendingToken, methods, expiresAt, ...withVerdict }
     },
 
     async verify(pendingToken: unknown, answer: { method: 'totp' | 'recovery'; code: unknown }, context?: RequestContext): Promise<MfaVerification> {

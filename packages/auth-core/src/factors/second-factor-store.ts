@@ -69,8 +69,26 @@ export interface PendingMfaRecord {
 }
 
 /**
+ * A browser the user asked to remember after a second factor ("remember this device"): the
+ * server-side half of the `__Host-device` cookie. It is NOT a factor: it only lets the gate skip
+ * the challenge for this user, until `expiresAt` or until it is forgotten.
+ */
+export interface TrustedDeviceRecord {
+  /** Public id (base64url, no `.`): what the devices page lists and deletes; the cookie names it too. */
+  id: string
+  userId: string
+  /** SHA-256 of the cookie's secret half (a leaked store holds no usable cookie). */
+  secretHash: string
+  /** A coarse name from the user agent ("Chrome on macOS"), never the full string. */
+  label: string
+  createdAt: number
+  expiresAt: number
+  lastUsedAt: number | null
+}
+
+/**
  * Where second factors live: TOTP factors (sealed secrets and used-code markers), recovery-code
- * hashes, passkey credentials and pending sign-ins. Each operation is atomic on one user (or one
+ * hashes, passkey credentials, pending sign-ins and trusted devices. Each operation is atomic on one user (or one
  * pending record), and time is always passed in, so a test clock drives every implementation.
  * Memory: {@link MemorySecondFactorStore}; Redis: `RedisSecondFactorStore` from
  * `@acme/auth-core/redis`; PostgreSQL: `PostgresSecondFactorStore` from `@acme/auth-core/postgres`.
@@ -129,4 +147,17 @@ export interface SecondFactorStore {
   addPendingAttempt(id: string, now: number): Promise<number | null>
   /** Removes and returns the live record: of concurrent callers exactly one receives it (single use). */
   consumePending(id: string, now: number): Promise<PendingMfaRecord | null>
+
+  /** Stores a new trusted device of `record.userId`. It must disappear by itself after `expiresAt`. */
+  saveTrustedDevice(record: TrustedDeviceRecord, now: number): Promise<void>
+  /** The user's trusted device with this id, or `null` when unknown, another user's, or expired at `now`. */
+  getTrustedDevice(userId: string, id: string, now: number): Promise<TrustedDeviceRecord | null>
+  /** Sets `lastUsedAt = now` on the user's live trusted device; whether it exists. */
+  touchTrustedDevice(userId: string, id: string, now: number): Promise<boolean>
+  /** The user's live trusted devices at `now`, oldest first. */
+  listTrustedDevices(userId: string, now: number): Promise<TrustedDeviceRecord[]>
+  /** Forgets one of the user's trusted devices; whether it existed (another user's id: `false`, nothing removed). */
+  deleteTrustedDevice(userId: string, id: string): Promise<boolean>
+  /** Forgets every trusted device of the user, atomically; how many there were. */
+  deleteTrustedDevices(userId: string): Promise<number>
 }

@@ -129,7 +129,7 @@ describe('Drizzle schema (@acme/auth-core/postgres/drizzle)', () => {
     const tables = authTables(createAuthTables(db.schema))
     expect(tables.map((table) => getTableConfig(table).schema)).toEqual(tables.map(() => db.schema))
     const catalog = await catalogTables(db.schema)
-    expect(Object.keys(catalog).length).toBe(16)
+    expect(Object.keys(catalog).length).toBe(17)
     expect(drizzleTables(tables)).toEqual(catalog)
   })
 

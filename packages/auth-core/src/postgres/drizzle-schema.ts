@@ -270,6 +270,20 @@ export function createAuthTables(schemaName: string = DEFAULT_SCHEMA) {
     (t) => [index('pending_mfa_expires_at_idx').on(t.expiresAt)],
   )
 
+  const trustedDevices = schema.table(
+    'trusted_devices',
+    {
+      id: text('id').primaryKey(),
+      userId: text('user_id').notNull(),
+      secretHash: text('secret_hash').notNull(),
+      label: text('label').notNull(),
+      createdAt: millis('created_at').notNull(),
+      expiresAt: millis('expires_at').notNull(),
+      lastUsedAt: millis('last_used_at'),
+    },
+    (t) => [index('trusted_devices_user_id_idx').on(t.userId), index('trusted_devices_expires_at_idx').on(t.expiresAt)],
+  )
+
   return {
     schema,
     migrations,
@@ -288,6 +302,7 @@ export function createAuthTables(schemaName: string = DEFAULT_SCHEMA) {
     recoveryCodes,
     passkeys,
     pendingMfa,
+    trustedDevices,
   }
 }
 
@@ -315,4 +330,5 @@ export const {
   recoveryCodes,
   passkeys,
   pendingMfa,
+  trustedDevices,
 } = tables

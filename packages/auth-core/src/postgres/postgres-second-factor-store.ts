@@ -5,6 +5,7 @@ import type {
   PendingMfaRecord,
   SecondFactorStore,
   TotpFactorRecord,
+  TrustedDeviceRecord,
 } from '../factors/second-factor-store.js'
 import { requireObject } from '../lib/options.js'
 import { firstRow, inTransaction, postgresCall, toMillis, toMillisOrNull, validateSchema, type PostgresPool } from './postgres-client.js'
@@ -55,15 +56,26 @@ interface PendingRow {
   expires_at: string
 }
 
+interface DeviceRow {
+  id: string
+  secret_hash: string
+  label: string
+  created_at: string
+  expires_at: string
+  last_used_at: string | null
+}
+
+const deviceColumns = 'id, secret_hash, label, created_at, expires_at, last_used_at'
 const passkeyColumns = 'id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at'
 const pendingColumns = 'user_id, completed, methods, auth_level, attempts, created_at, expires_at'
 
 /**
- * Second factors in PostgreSQL (`totp_factors`, `recovery_codes`, `passkeys`, `pending_mfa`).
+ * Second factors in PostgreSQL (`totp_factors`, `recovery_codes`, `passkeys`, `pending_mfa`,
+ * `trusted_devices`).
  * Every check-and-write is one statement whose `WHERE` holds the condition (PostgreSQL re-checks
  * it after waiting for a concurrent writer's row lock), so of concurrent callers exactly one
  * wins: a TOTP step is claimed once, a recovery code or pending sign-in is deleted once, a
- * passkey counter moves once. Expired pending sign-ins go with `prune()`.
+ * passkey counter moves once. Expired pending sign-ins and trusted devices go with `prune()`.
  *
  * @example
  * ```ts
@@ -74,13 +86,13 @@ const pendingColumns = 'user_id, completed, methods, auth_level, attempts, creat
  */
 export class PostgresSecondFactorStore implements SecondFactorStore {
   readonly #pool: StoreDb
-  readonly #t: { totp: string; codes: string; passkeys: string; pending: string }
+  readonly #t: { totp: string; codes: string; passkeys: string; pending: string; devices: string }
 
   constructor(options: PostgresSecondFactorStoreOptions) {
     const input = requireObject(options, 'options')
     this.#pool = storeDb(input)
     const schema = `"${validateSchema(input.schema)}"`
-    this.#t = { totp: `${schema}.totp_factors`, codes: `${schema}.recovery_codes`, passkeys: `${schema}.passkeys`, pending: `${schema}.pending_mfa` }
+    this.#t = { totp: `${schema}.totp_factors`, codes: `${schema}.recovery_codes`, passkeys: `${schema}.passkeys`, pending: `${schema}.pending_mfa`, devices: `${schema}.trusted_devices` }
   }
 
   async getTotp(userId: string): Promise<TotpFactorRecord | null> {
@@ -224,6 +236,45 @@ export class PostgresSecondFactorStore implements SecondFactorStore {
     return decodePending(id, row)
   }
 
+  async saveTrustedDevice(record: TrustedDeviceRecord, _now: number): Promise<void> {
+    await postgresCall('device save', () =>
+      this.#pool.query(`INSERT INTO ${this.#t.devices} (user_id, ${deviceColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        record.userId,
+        record.id,
+        record.secretHash,
+        record.label,
+        record.createdAt,
+        record.expiresAt,
+        record.lastUsedAt,
+      ]),
+    )
+  }
+
+  async getTrustedDevice(userId: string, id: string, now: number): Promise<TrustedDeviceRecord | null> {
+    const row = await this.#first<DeviceRow>('device get', `SELECT ${deviceColumns} FROM ${this.#t.devices} WHERE id = $2 AND user_id = $1 AND expires_at > $3`, [userId, id, now])
+    return row ? decodeDevice(userId, row) : null
+  }
+
+  touchTrustedDevice(userId: string, id: string, now: number): Promise<boolean> {
+    return this.#applied('device touch', `UPDATE ${this.#t.devices} SET last_used_at = $3 WHERE id = $2 AND user_id = $1 AND expires_at > $3`, [userId, id, now])
+  }
+
+  async listTrustedDevices(userId: string, now: number): Promise<TrustedDeviceRecord[]> {
+    const rows = await postgresCall('device list', () =>
+      this.#pool.query<DeviceRow>(`SELECT ${deviceColumns} FROM ${this.#t.devices} WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at, id`, [userId, now]),
+    )
+    return rows.rows.map((row) => decodeDevice(userId, row))
+  }
+
+  deleteTrustedDevice(userId: string, id: string): Promise<boolean> {
+    return this.#applied('device delete', `DELETE FROM ${this.#t.devices} WHERE id = $2 AND user_id = $1`, [userId, id])
+  }
+
+  async deleteTrustedDevices(userId: string): Promise<number> {
+    const result = await postgresCall('device delete all', () => this.#pool.query(`DELETE FROM ${this.#t.devices} WHERE user_id = $1`, [userId]))
+    return result.rowCount ?? 0
+  }
+
   #first<Row extends object>(operation: string, text: string, values: unknown[]): Promise<Row | undefined> {
     return postgresCall(operation, () => firstRow<Row & Record<string, unknown>>(this.#pool, text, values))
   }
@@ -245,6 +296,18 @@ function decodePasskey(row: PasskeyRow): PasskeyRecord {
     backedUp: row.backed_up,
     name: row.name,
     createdAt: toMillis(row.created_at),
+    lastUsedAt: toMillisOrNull(row.last_used_at),
+  }
+}
+
+function decodeDevice(userId: string, row: DeviceRow): TrustedDeviceRecord {
+  return {
+    id: row.id,
+    userId,
+    secretHash: row.secret_hash,
+    label: row.label,
+    createdAt: toMillis(row.created_at),
+    expiresAt: toMillis(row.expires_at),
     lastUsedAt: toMillisOrNull(row.last_used_at),
   }
 }

@@ -59,6 +59,9 @@ describe('prune', () => {
     const pending = (id: string, expiresAt: number) => ({ id, userId: 'u1', completed: [], methods: ['totp'], authLevel: 'password', attempts: 0, createdAt: now, expiresAt })
     await factors.savePending(pending('p-old', now), now)
     await factors.savePending(pending('p-live', now + 1), now)
+    const device = (id: string, expiresAt: number) => ({ id, userId: 'u1', secretHash: 'h', label: 'Firefox on Linux', createdAt: now, expiresAt, lastUsedAt: null })
+    await factors.saveTrustedDevice(device('d-old', now), now)
+    await factors.saveTrustedDevice(device('d-live', now + 1), now)
     const limits = createPostgresRateLimitStore(options)
     await limits.add('r-old', 1, minute, now - minute, false)
     await limits.add('r-live', 1, minute, now, false)
@@ -71,17 +74,18 @@ describe('prune', () => {
     const result = await prune(db.pool, { schema: db.schema, batchSize: 2, clock })
     expect(result).toEqual({
       ran: true,
-      deleted: { sessions: 3, refreshTokens: 2, refreshFamilies: 1, oneTimeTokens: 1, pendingMfa: 1, rateLimits: 1, locks: 1 },
+      deleted: { sessions: 3, refreshTokens: 2, refreshFamilies: 1, oneTimeTokens: 1, pendingMfa: 1, trustedDevices: 1, rateLimits: 1, locks: 1 },
     })
     expect(await ids(db, 'sessions')).toEqual(['s-live'])
     expect(await ids(db, 'refresh_families')).toEqual(['f-live'])
     expect(await ids(db, 'refresh_tokens')).toEqual(['f-live-t1'])
     expect(await ids(db, 'one_time_tokens')).toEqual(['o-live'])
     expect(await ids(db, 'pending_mfa')).toEqual(['p-live'])
+    expect(await ids(db, 'trusted_devices')).toEqual(['d-live'])
     expect(await ids(db, 'rate_limits', 'key')).toEqual(['r-forever', 'r-live'])
     expect(await ids(db, 'store_locks', 'name')).toEqual(['long'])
     expect((await prune(db.pool, { schema: db.schema, clock })).deleted).toEqual({
-      sessions: 0, refreshTokens: 0, refreshFamilies: 0, oneTimeTokens: 0, pendingMfa: 0, rateLimits: 0, locks: 0,
+      sessions: 0, refreshTokens: 0, refreshFamilies: 0, oneTimeTokens: 0, pendingMfa: 0, trustedDevices: 0, rateLimits: 0, locks: 0,
     })
     await sessions.close()
   })

@@ -23,6 +23,7 @@ export interface PruneResult {
     refreshFamilies: number
     oneTimeTokens: number
     pendingMfa: number
+    trustedDevices: number
     rateLimits: number
     locks: number
   }
@@ -44,6 +45,8 @@ const statements = (schema: string): [Table, string][] => [
     SELECT ctid FROM "${schema}".one_time_tokens WHERE expires_at <= $1 LIMIT $2))`],
   ['pendingMfa', `DELETE FROM "${schema}".pending_mfa WHERE ctid = ANY(ARRAY(
     SELECT ctid FROM "${schema}".pending_mfa WHERE expires_at <= $1 LIMIT $2))`],
+  ['trustedDevices', `DELETE FROM "${schema}".trusted_devices WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM "${schema}".trusted_devices WHERE expires_at <= $1 LIMIT $2))`],
   ['rateLimits', `DELETE FROM "${schema}".rate_limits WHERE ctid = ANY(ARRAY(
     SELECT ctid FROM "${schema}".rate_limits WHERE expires_at <= $1 LIMIT $2))`],
   // Locks expire in real time (the database's clock), like Redis's PX. $1 (the caller's now, never
@@ -54,7 +57,7 @@ const statements = (schema: string): [Table, string][] => [
 
 /**
  * Deletes expired rows (sessions, refresh families and their tokens, one-time tokens, pending
- * second-factor sign-ins, rate-limit counters, locks) in batches. Stores never delete on read, they only filter; run this every few
+ * second-factor sign-ins, trusted devices, rate-limit counters, locks) in batches. Stores never delete on read, they only filter; run this every few
  * minutes from every instance: a session-level `pg_try_advisory_lock` lets one instance prune
  * while the others return at once with `ran: false`.
  *
@@ -71,7 +74,7 @@ export async function prune(pool: PostgresPool, options: PruneOptions = {}): Pro
   const schema = validateSchema(input.schema)
   const batchSize = optionalNumber(input.batchSize, 'options.batchSize', 1000, { min: 1, max: 100_000, integer: true })
   const now = (options.clock ?? systemClock).now()
-  const deleted: PruneResult['deleted'] = { sessions: 0, refreshTokens: 0, refreshFamilies: 0, oneTimeTokens: 0, pendingMfa: 0, rateLimits: 0, locks: 0 }
+  const deleted: PruneResult['deleted'] = { sessions: 0, refreshTokens: 0, refreshFamilies: 0, oneTimeTokens: 0, pendingMfa: 0, trustedDevices: 0, rateLimits: 0, locks: 0 }
   return postgresCall('prune', async () => {
     const client = await db.connect()
     let broken: Error | undefined

@@ -77,3 +77,48 @@ for i = 1, #r, 2 do if r[i] == 'e' then e = r[i + 1] end end
 if not e or tonumber(e) <= tonumber(ARGV[1]) then return {} end
 return r
 `
+
+/**
+ * A user's trusted devices are one hash: field <id> holds the fixed parts as JSON, <id>:e the
+ * expiry, <id>:u the last use (ids are base64url: no ':'). Saving drops the user's expired devices
+ * and stretches the key's TTL (garbage collection only) to the latest expiry plus the slack.
+ * KEYS: devices. ARGV: id, fixed JSON, expiresAt, now, slackMs.
+ */
+export const deviceSaveScript = `
+local now = tonumber(ARGV[4])
+local all = redis.call('HGETALL', KEYS[1])
+local latest = tonumber(ARGV[3])
+for i = 1, #all, 2 do
+  local field = all[i]
+  if string.sub(field, -2) == ':e' then
+    local e = tonumber(all[i + 1])
+    local id = string.sub(field, 1, -3)
+    if e <= now then redis.call('HDEL', KEYS[1], id, id .. ':e', id .. ':u')
+    elseif e > latest then latest = e end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], ARGV[1] .. ':e', ARGV[3], ARGV[1] .. ':u', '')
+redis.call('PEXPIRE', KEYS[1], string.format('%d', latest - now + tonumber(ARGV[5])))
+return 1
+`
+
+/** KEYS: devices. ARGV: id, now → 1 when the live device's last use is now. */
+export const deviceTouchScript = `
+local e = redis.call('HGET', KEYS[1], ARGV[1] .. ':e')
+if not e or tonumber(e) <= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1] .. ':u', ARGV[2])
+return 1
+`
+
+/** KEYS: devices. ARGV: id → 1 when deleted. */
+export const deviceDeleteScript = `
+local id = ARGV[1]
+return redis.call('HDEL', KEYS[1], id, id .. ':e', id .. ':u') > 0 and 1 or 0
+`
+
+/** KEYS: devices → how many devices there were; all gone. */
+export const deviceDeleteAllScript = `
+local n = redis.call('HLEN', KEYS[1])
+redis.call('DEL', KEYS[1])
+return math.floor(n / 3)
+`

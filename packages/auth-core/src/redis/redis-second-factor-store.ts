@@ -5,10 +5,15 @@ import type {
   PendingMfaRecord,
   SecondFactorStore,
   TotpFactorRecord,
+  TrustedDeviceRecord,
 } from '../factors/second-factor-store.js'
 import { optionalNumber, requireObject } from '../lib/options.js'
 import { redisCall, requireRedisClient, validatePrefix, type RedisClient } from './redis-client.js'
 import {
+  deviceDeleteAllScript,
+  deviceDeleteScript,
+  deviceSaveScript,
+  deviceTouchScript,
   passkeyDeleteScript,
   passkeyRenameScript,
   passkeyUseScript,
@@ -40,6 +45,10 @@ interface Commands {
   acmePasskeyDelete(key: string, id: string): Promise<number>
   acmePendingAttempt(key: string, now: number): Promise<number>
   acmePendingConsume(key: string, now: number): Promise<string[]>
+  acmeDeviceSave(key: string, id: string, fixed: string, expiresAt: number, now: number, slackMs: number): Promise<number>
+  acmeDeviceTouch(key: string, id: string, now: number): Promise<number>
+  acmeDeviceDelete(key: string, id: string): Promise<number>
+  acmeDeviceDeleteAll(key: string): Promise<number>
 }
 
 const scripts: [keyof Commands, string][] = [
@@ -52,6 +61,10 @@ const scripts: [keyof Commands, string][] = [
   ['acmePasskeyDelete', passkeyDeleteScript],
   ['acmePendingAttempt', pendingAttemptScript],
   ['acmePendingConsume', pendingConsumeScript],
+  ['acmeDeviceSave', deviceSaveScript],
+  ['acmeDeviceTouch', deviceTouchScript],
+  ['acmeDeviceDelete', deviceDeleteScript],
+  ['acmeDeviceDeleteAll', deviceDeleteAllScript],
 ]
 
 // Redis's TTL only garbage-collects a pending sign-in (it lags the caller's clock by `slack`);
@@ -68,7 +81,7 @@ const numberOrNull = (value: string | undefined): number | null => (value === un
 
 /**
  * Second factors in Redis or Redis Cluster. A user's TOTP factor (a hash), recovery codes (a set)
- * and passkeys (one hash) share the `{mf:<userTag>}` hash tag; each check-and-write is one Lua
+ * passkeys and trusted devices (a hash each) share the `{mf:<userTag>}` hash tag; each check-and-write is one Lua
  * script on one key. A pending sign-in is a hash under its own `{id}` tag. A passkey's credential
  * id also maps to its user (under the credential's tag), for sign-ins that know no user yet: it
  * is claimed first (`SET NX`), so an id is registered once across users.
@@ -223,11 +236,45 @@ export class RedisSecondFactorStore implements SecondFactorStore {
     return decodePending(id, toPairs(flat))
   }
 
+  async saveTrustedDevice(record: TrustedDeviceRecord, now: number): Promise<void> {
+    const fixed = JSON.stringify({ secretHash: record.secretHash, label: record.label, createdAt: record.createdAt, expiresAt: record.expiresAt })
+    const key = this.#key(record.userId, 'td')
+    await this.#call('device save', () => this.#commands.acmeDeviceSave(key, record.id, fixed, record.expiresAt, now, gcSlackMs))
+  }
+
+  async getTrustedDevice(userId: string, id: string, now: number): Promise<TrustedDeviceRecord | null> {
+    const [fixed, lastUsedAt] = await this.#call('device get', () => this.#client.hmget(this.#key(userId, 'td'), id, `${id}:u`))
+    if (!fixed) return null
+    const device = decodeDevice(id, userId, fixed, lastUsedAt ?? '')
+    return now < device.expiresAt ? device : null
+  }
+
+  async touchTrustedDevice(userId: string, id: string, now: number): Promise<boolean> {
+    return (await this.#call('device touch', () => this.#commands.acmeDeviceTouch(this.#key(userId, 'td'), id, now))) === 1
+  }
+
+  async listTrustedDevices(userId: string, now: number): Promise<TrustedDeviceRecord[]> {
+    const fields = await this.#call('device list', () => this.#client.hgetall(this.#key(userId, 'td')))
+    return Object.keys(fields)
+      .filter((field) => !field.includes(':'))
+      .map((id) => decodeDevice(id, userId, fields[id]!, fields[`${id}:u`] ?? ''))
+      .filter((device) => now < device.expiresAt)
+      .sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  async deleteTrustedDevice(userId: string, id: string): Promise<boolean> {
+    return (await this.#call('device delete', () => this.#commands.acmeDeviceDelete(this.#key(userId, 'td'), id))) === 1
+  }
+
+  deleteTrustedDevices(userId: string): Promise<number> {
+    return this.#call('device delete all', () => this.#commands.acmeDeviceDeleteAll(this.#key(userId, 'td')))
+  }
+
   #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     return redisCall(`second-factor ${operation}`, run, this.#timeoutMs)
   }
 
-  #key(userId: string, kind: 'totp' | 'rc' | 'pk'): string {
+  #key(userId: string, kind: 'totp' | 'rc' | 'pk' | 'td'): string {
     const tag = createHash('sha256').update(userId).digest('base64url').slice(0, tagLength)
     return `${this.#prefix}{mf:${tag}}:${kind}:${userId}`
   }
@@ -256,6 +303,11 @@ function decodePasskey(id: string, userId: string, fields: Record<string, string
     createdAt: fixed.createdAt,
     lastUsedAt: numberOrNull(fields[`${id}:u`]),
   }
+}
+
+function decodeDevice(id: string, userId: string, fixed: string, lastUsedAt: string): TrustedDeviceRecord {
+  const parts = JSON.parse(fixed) as Pick<TrustedDeviceRecord, 'secretHash' | 'label' | 'createdAt' | 'expiresAt'>
+  return { id, userId, secretHash: parts.secretHash, label: parts.label, createdAt: parts.createdAt, expiresAt: parts.expiresAt, lastUsedAt: numberOrNull(lastUsedAt) }
 }
 
 function decodePending(id: string, fields: Record<string, string>): PendingMfaRecord | null {

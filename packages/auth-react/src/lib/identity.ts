@@ -6,7 +6,7 @@ type Runtime = Pick<AuthRuntime, 'queryClient' | 'fetch' | 'basePath' | 'refresh
 
 /**
  * After this tab changed who is signed in: read the session from the server into the cache.
- * The CSRF token, the device list and the linked accounts belonged to the previous identity, so they go too.
+ * The CSRF token, the device lists and the linked accounts belonged to the previous identity, so they go too.
  */
 export async function reloadSession(runtime: Runtime): Promise<SessionPayload> {
   const { queryClient } = runtime
@@ -20,6 +20,7 @@ export async function reloadSession(runtime: Runtime): Promise<SessionPayload> {
   void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.trustedDevices() })
   return payload
 }
 
@@ -33,6 +34,7 @@ export async function markSignedOut(runtime: Runtime): Promise<void> {
   void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.trustedDevices() })
 }
 
 /** Another tab says the identity changed: ask the server. */
@@ -46,4 +48,5 @@ export function revalidateIdentity(runtime: Runtime): void {
   void queryClient.resetQueries({ queryKey: authQueryKeys.accounts() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.factors() })
   void queryClient.resetQueries({ queryKey: authQueryKeys.passkeys() })
+  void queryClient.resetQueries({ queryKey: authQueryKeys.trustedDevices() })
 }

@@ -11,6 +11,12 @@ export interface MfaCodeInput {
   code: string
 }
 
+/** What `POST /auth/mfa/verify` takes: a code, and whether to remember this browser (`secondFactors.rememberDevice` on the server). */
+export interface MfaVerifyInput extends MfaCodeInput {
+  /** Skip the challenge on this browser's next sign-ins (as long as the server remembers devices). @default false */
+  rememberDevice?: boolean
+}
+
 /** `POST /auth/mfa/totp`: the new secret, as an `otpauth://` URL and a QR code (server-made SVG markup). */
 export interface TotpEnrollment {
   otpauthUrl: string
@@ -43,8 +49,8 @@ export async function adoptSession(runtime: AuthRuntime): Promise<SessionUser> {
 }
 
 /** `POST <basePath>/mfa/verify`: the pending sign-in (its HttpOnly cookie) becomes a session. */
-export async function verifyMfa(runtime: AuthRuntime, { method, code }: MfaCodeInput): Promise<SessionUser> {
-  await runtime.fetch(path(runtime, '/mfa/verify'), { method: 'POST', body: { method, code } })
+export async function verifyMfa(runtime: AuthRuntime, { method, code, rememberDevice }: MfaVerifyInput): Promise<SessionUser> {
+  await runtime.fetch(path(runtime, '/mfa/verify'), { method: 'POST', body: { method, code, ...(rememberDevice === true ? { rememberDevice } : {}) } })
   return adoptSession(runtime)
 }
 

@@ -61,11 +61,13 @@ export async function deletePasskey(runtime: AuthRuntime, id: string): Promise<v
  * `POST /passkeys/login/options` (discoverable: no email), the ceremony, `POST /passkeys/login`.
  * Also completes a pending sign-in whose methods include `passkey`. A passkey without user
  * verification may still need a second factor: that rejects with `MfaRequiredError`.
+ * `rememberDevice` counts only when the passkey completes a pending sign-in.
  */
-export async function signInWithPasskey(runtime: AuthRuntime, webauthn: WebAuthnCeremonies): Promise<SessionUser> {
+export async function signInWithPasskey(runtime: AuthRuntime, webauthn: WebAuthnCeremonies, rememberDevice = false): Promise<SessionUser> {
   const options = await runtime.fetch<PublicKeyCredentialRequestOptionsJSON>(path(runtime, '/passkeys/login/options'), { method: 'POST' })
   const assertion = await webauthn.authenticate(options)
-  const answer = await runtime.fetch<LoginAnswer>(path(runtime, '/passkeys/login'), { method: 'POST', body: assertion })
+  const body = rememberDevice ? { ...assertion, rememberDevice } : assertion
+  const answer = await runtime.fetch<LoginAnswer>(path(runtime, '/passkeys/login'), { method: 'POST', body })
   awaitSecondFactor(runtime, answer)
   return adoptSession(runtime)
 }

@@ -221,6 +221,15 @@ export interface AuthSecondFactorOptions {
    * @default { maxAttempts: 5, windowSeconds: 900, perIp: { maxRequests: 30, windowSeconds: 300 } }
    */
   limits?: { maxAttempts?: number; windowSeconds?: number; perIp?: false | RouteLimitOptions }
+  /**
+   * "Remember this device": `POST /mfa/verify` (and a passkey completing a pending sign-in) with
+   * `rememberDevice: true` sets the `__Host-device` cookie, and the next sign-in of the SAME user
+   * from that browser skips the challenge for `days` (the session still claims the first factor
+   * only, so step-up asks). Listed and forgotten at `GET`/`DELETE /mfa/devices`; all forgotten on
+   * logout-all, password reset or change, removal of a factor and account deletion.
+   * @default off
+   */
+  rememberDevice?: { days?: number }
   /** How recent the sign-in must be to enroll or remove a factor (else 401 `…/reauthenticate`). @default 600 */
   freshSessionSeconds?: number
   /** The app's page that asks for the second factor: OAuth callbacks redirect there with `?returnTo=`. @default '/mfa' */

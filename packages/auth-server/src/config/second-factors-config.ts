@@ -4,6 +4,7 @@ import {
   createMfaGate,
   createRecoveryCodes,
   createTotp,
+  createTrustedDevices,
   systemClock,
   type AuditSink,
   type Clock,
@@ -13,6 +14,7 @@ import {
   type RequestLimiter,
   type SecondFactorStore,
   type Totp,
+  type TrustedDevices,
 } from '@acme/auth-core'
 import * as v from 'valibot'
 import type { AuthSecondFactorOptions } from './auth-options.js'
@@ -23,6 +25,8 @@ export interface SecondFactors {
   gate: MfaGate
   totp: Totp | undefined
   recoveryCodes: RecoveryCodes
+  /** Remembered devices (`rememberDevice`); `undefined` when off. */
+  trustedDevices: TrustedDevices | undefined
   clock: Clock
   freshSessionSeconds: number
   challengePage: string
@@ -57,6 +61,7 @@ export const secondFactorsSchema = v.object({
     ),
   ),
   shouldChallenge: v.optional(v.function()),
+  rememberDevice: v.optional(v.strictObject({ days: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))) })),
   limits: v.optional(
     v.strictObject({
       maxAttempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))),
@@ -97,12 +102,15 @@ export function resolveSecondFactors(
     ? createTotp({ store, clock, limiter, audit: shared.audit, secret: totpOptions.secret ?? shared.secret, issuer: totpOptions.issuer ?? new URL(shared.origin).host.replaceAll(':', ' ') })
     : undefined
   const recoveryCodes = createRecoveryCodes({ store, clock, limiter, audit: shared.audit })
+  const remember = options.rememberDevice
+  const trustedDevices = remember ? createTrustedDevices({ store, clock, audit: shared.audit, ...(remember.days === undefined ? {} : { days: remember.days }) }) : undefined
   const gate = createMfaGate({
     store,
     ...(totp ? { totp } : {}),
     recoveryCodes,
     clock,
     audit: shared.audit,
+    ...(trustedDevices ? { trustedDevices } : {}),
     ...(options.shouldChallenge ? { shouldChallenge: options.shouldChallenge } : {}),
   })
   return Object.freeze({
@@ -110,6 +118,7 @@ export function resolveSecondFactors(
     gate,
     totp,
     recoveryCodes,
+    trustedDevices,
     clock,
     freshSessionSeconds: options.freshSessionSeconds ?? 600,
     challengePage: options.challengePage ?? '/mfa',

@@ -4,7 +4,7 @@ import { serializeCookie, type CookieAttributes } from '../http/set-cookie.js'
 
 /** Cookie names and attributes of the HTTP contract. */
 export interface CookiePolicy {
-  readonly names: { session: string; csrf: string; access: string; refresh: string; mfa: string }
+  readonly names: { session: string; csrf: string; access: string; refresh: string; mfa: string; device: string }
   readonly secure: boolean
   /** Path of the refresh cookie: the auth routes' prefix, so refresh, login, logout and logout-all all see it. */
   readonly refreshPath: string
@@ -14,22 +14,24 @@ export interface CookiePolicy {
 
 /**
  * The contract's cookies: `__Host-sid`, `__Host-csrf`, `__Host-access`, `__Secure-refresh` and
- * `__Host-mfa` (a pending sign-in waiting for its second factor: SameSite=Strict, single use).
+ * `__Host-mfa` (a pending sign-in waiting for its second factor: SameSite=Strict, single use) and
+ * `__Host-device` (a remembered device, `secondFactors.rememberDevice`: SameSite=Lax, so an OAuth
+ * callback, a top-level navigation from the provider, still carries it).
  * `insecureDevelopment` drops `Secure` and the prefixes (plain-HTTP development on a host that is
  * not `localhost`); browsers treat `http://localhost` as secure, so it is never needed there.
  */
 export function createCookiePolicy(basePath: string, insecureDevelopment: boolean): CookiePolicy {
   return Object.freeze({
     names: insecureDevelopment
-      ? { session: 'sid', csrf: 'csrf', access: 'access', refresh: 'refresh', mfa: 'mfa' }
-      : { session: '__Host-sid', csrf: '__Host-csrf', access: '__Host-access', refresh: '__Secure-refresh', mfa: '__Host-mfa' },
+      ? { session: 'sid', csrf: 'csrf', access: 'access', refresh: 'refresh', mfa: 'mfa', device: 'device' }
+      : { session: '__Host-sid', csrf: '__Host-csrf', access: '__Host-access', refresh: '__Secure-refresh', mfa: '__Host-mfa', device: '__Host-device' },
     secure: !insecureDevelopment,
     refreshPath: basePath,
     legacyRefreshPath: `${basePath}/refresh`,
   })
 }
 
-export type CookieKind = 'session' | 'csrf' | 'access' | 'refresh' | 'mfa'
+export type CookieKind = 'session' | 'csrf' | 'access' | 'refresh' | 'mfa' | 'device'
 
 function attributes(policy: CookiePolicy, kind: CookieKind, maxAgeMs: number): CookieAttributes {
   return {

@@ -13,6 +13,7 @@ import { loginRoute } from '../routes/login-route.js'
 import { accountRoutes } from '../routes/account-routes.js'
 import { mfaRoutes } from '../routes/mfa-routes.js'
 import { passkeyRoutes } from '../routes/passkey-routes.js'
+import { trustedDeviceRoutes } from '../routes/trusted-device-routes.js'
 import { isNativeCall, refreshRoute, revokeRoute, tokenRoute } from '../routes/token-routes.js'
 import {
   csrfRoute,
@@ -67,7 +68,7 @@ export function createAuthHandler(ctx: AuthContext, tokenStrategy: TokenStrategy
     route('GET', '/sessions', (ex) => listSessionsRoute(ctx, ex)),
     route('DELETE', '/sessions/:id', (ex, params) => revokeSessionRoute(ctx, ex, params.id)),
     ...accountRoutes(ctx),
-    ...mfaRoutes(ctx), ...passkeyRoutes(ctx),
+    ...mfaRoutes(ctx), ...passkeyRoutes(ctx), ...trustedDeviceRoutes(ctx),
   ])
   const limiter = ctx.config.tokenRouteLimiter
   const metrics = createAuthMetrics()

@@ -20,6 +20,7 @@ import { clientOf, createSessionStrategy } from '../strategies/session-strategy.
 import type { ClientInfo } from '../strategies/strategy.js'
 import { createTokenStrategy, type TokenStrategy } from '../strategies/token-strategy.js'
 import type { DirectoryUser } from './user-directory.js'
+import { forgetTrustedDevices } from './trusted-device-cookie.js'
 
 /** Options of the BFF: `tokens` defaults to access tokens minted by core for the session. */
 export type AuthBffOptions = Omit<BffOptions, 'tokens'> & {
@@ -258,6 +259,7 @@ export function createAuthCore(options: AuthOptions): AuthCore {
         // The account is gone: nothing of it may stay signed in.
         await config.sessions.revokeAllForUser(userId, { reason: 'account_gone' }, context)
         await tokens?.refreshFamilies.revokeAllForUser(userId, context)
+        await forgetTrustedDevices(ctx, ex, userId, 'account_gone')
         if (current && current.strategy !== 'bearer') strategy.clearCookies(ex!)
         return null
       }

@@ -6,6 +6,7 @@ import { clientOf, requireCookieWrites } from '../strategies/session-strategy.js
 import type { SessionLevel } from '../strategies/strategy.js'
 import type { AuthContext } from './auth-context.js'
 import type { RequestAuth } from './request-auth.js'
+import { deviceCookieOf } from './trusted-device-cookie.js'
 import type { DirectoryUser } from './user-directory.js'
 
 /**
@@ -32,12 +33,15 @@ export type GateDecision =
 
 /**
  * Asks core's gate about a proven first factor. Without `secondFactors` configured nobody has a
- * second factor: the session gets the first factor's `authLevel` and `amr`.
+ * second factor: the session gets the first factor's `authLevel` and `amr`. A remembered device's
+ * cookie goes to the gate too; one that names no live device of THIS user is cleared.
  */
 export async function decideFirstFactor(ctx: AuthContext, ex: Exchange, userId: string, firstFactor: FirstFactor): Promise<GateDecision> {
   const factors = ctx.config.secondFactors
   if (!factors) return { status: 'complete', level: firstFactorLevel(firstFactor) }
-  const decision = await factors.gate.afterFirstFactor(userId, firstFactor, clientOf(ex))
+  const cookie = deviceCookieOf(ctx, ex)
+  const decision = await factors.gate.afterFirstFactor(userId, firstFactor, clientOf(ex), cookie === undefined ? {} : { cookie })
+  if (decision.device === 'rejected') clearAuthCookies(ex, ctx.cookies, ['device'])
   if (decision.status === 'complete') return { status: 'complete', level: decision.session }
   const { pendingToken, methods, expiresAt } = decision
   return { status: 'mfa_required', pendingToken, methods, expiresAt, challengePage: factors.challengePage }

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { bodyOf, limitAccountRoute, password, requirePasswordOrFreshSignIn, signedInUser, type AccountKit } from '../accounts/account-kit.js'
+import { forgetTrustedDevices } from '../core/trusted-device-cookie.js'
 import type { DirectoryUser, LinkedAccount } from '../core/user-directory.js'
 import { empty, json, type Answer } from '../http/answer.js'
 import type { Exchange } from '../http/exchange.js'
@@ -66,7 +67,7 @@ async function unlink(kit: AccountKit, ex: Exchange, provider: string | undefine
 /**
  * `DELETE /account`: with the password (under the sign-in limits), or a sign-in fresher than
  * `freshSignInSeconds`. Every credential goes first — one-time tokens, sessions (which forgets
- * their provider tokens through `onSessionEnd`), refresh families — then the user.
+ * their provider tokens through `onSessionEnd`), refresh families, remembered devices — then the user.
  */
 async function deleteAccount(kit: AccountKit, ex: Exchange): Promise<Answer> {
   const user = await signedInUser(kit, ex)
@@ -79,6 +80,7 @@ async function deleteAccount(kit: AccountKit, ex: Exchange): Promise<Answer> {
   await kit.config.tokens.revokeAllForUser(user.id)
   const ended = await sessions.revokeAllForUser(user.id, { reason: 'account_gone' }, context)
   const families = (await tokens?.refreshFamilies.revokeAllForUser(user.id, context)) ?? 0
+  await forgetTrustedDevices(kit.ctx, ex, user.id, 'account_gone')
   await users.delete!(user.id)
   if (auth.strategy !== 'bearer') kit.ctx.strategy.clearCookies(ex)
   kit.ctx.audit(ex, { type: 'ACCOUNT_DELETED', outcome: 'success', userId: user.id, data: { sessionsEnded: ended, refreshFamiliesEnded: families } })

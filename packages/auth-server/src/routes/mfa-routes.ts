@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import type { AuthContext } from '../core/auth-context.js'
 import type { RequestAuth } from '../core/request-auth.js'
 import { startSession } from '../core/sign-in-gate.js'
+import { forgetTrustedDevices, rememberThisDevice } from '../core/trusted-device-cookie.js'
 import type { SecondFactors } from '../config/second-factors-config.js'
 import { clearAuthCookies } from '../cookies/cookie-policy.js'
 import { readCookie } from '../cookies/cookie-header.js'
@@ -17,6 +18,7 @@ import { consumeRouteLimit } from './route-limits.js'
 
 const code = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
 const answerBody = v.object({ method: v.picklist(['totp', 'recovery']), code })
+const verifyBody = v.object({ ...answerBody.entries, rememberDevice: v.optional(v.boolean(), false) })
 const codeBody = v.object({ code })
 
 const invalidCode = () => new ProblemError(problem(401, 'mfa-invalid-code', 'Unauthorized', 'The code is not valid.'))
@@ -74,11 +76,15 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
   }
 
   return [
-    /** `POST /mfa/verify` `{ method, code }`: the pending sign-in of `__Host-mfa` becomes a NEW session. */
+    /**
+     * `POST /mfa/verify` `{ method, code, rememberDevice? }`: the pending sign-in of `__Host-mfa`
+     * becomes a NEW session; with `rememberDevice: true` (and `rememberDevice` configured) this
+     * browser gets the `__Host-device` cookie too.
+     */
     route('POST', '/mfa/verify', async (factors, ex) => {
       // Per IP, before anything else: many users' pending sign-ins from one place share a budget.
       if (factors.ipLimiter) await consumeRouteLimit(factors.ipLimiter, 'mfa_verify', ex, metrics)
-      const answer = parse(answerBody, ex.body, '{ "method": "totp" | "recovery", "code": string }')
+      const { rememberDevice, ...answer } = parse(verifyBody, ex.body, '{ "method": "totp" | "recovery", "code": string, "rememberDevice"?: boolean }')
       requireCookieWrites(ex, 'POST /mfa/verify')
       const pending = readCookie(ex.header('cookie'), ctx.cookies.names.mfa)
       if (pending.kind !== 'value') {
@@ -95,6 +101,7 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
       const user = await ctx.config.users.findById(result.userId)
       if (!user) throw signInAgain()
       const { auth, csrfToken } = await startSession(ctx, ex, user, result.session)
+      if (rememberDevice) await rememberThisDevice(ctx, ex, user.id)
       ctx.audit(ex, { type: 'LOGIN_SUCCEEDED', outcome: 'success', userId: user.id, sessionId: auth.session.id, reason: auth.session.authLevel })
       return json({ user: publicUser(user, auth.user.roles), csrfToken })
     }),
@@ -140,13 +147,17 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
       return json({ recoveryCodes: await factors.recoveryCodes.generate(auth.user.id, clientOf(ex)) })
     }),
 
-    /** `DELETE /mfa/totp` (a fresh session): 204; the recovery codes go too when no other factor is left. */
+    /**
+     * `DELETE /mfa/totp` (a fresh session): 204; the recovery codes go too when no other factor is
+     * left, and the remembered devices always (they stood for a factor that may be why it goes).
+     */
     route('DELETE', '/mfa/totp', async (factors, ex) => {
       const auth = fresh(factors, ex)
       await totpOf(factors).remove(auth.user.id, clientOf(ex))
       if ((await factors.store.listPasskeys(auth.user.id)).length === 0) {
         await factors.store.replaceRecoveryCodes(auth.user.id, [], factors.clock.now())
       }
+      await forgetTrustedDevices(ctx, ex, auth.user.id, 'factor_removed')
       return empty(204)
     }),
 

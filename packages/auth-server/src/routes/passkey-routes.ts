@@ -11,6 +11,7 @@ import * as v from 'valibot'
 import type { AuthContext } from '../core/auth-context.js'
 import type { RequestAuth } from '../core/request-auth.js'
 import { signInThroughGate, startSession } from '../core/sign-in-gate.js'
+import { forgetTrustedDevices, rememberThisDevice } from '../core/trusted-device-cookie.js'
 import type { SecondFactors } from '../config/second-factors-config.js'
 import { clearAuthCookies } from '../cookies/cookie-policy.js'
 import { readCookie } from '../cookies/cookie-header.js'
@@ -48,6 +49,8 @@ const renameBody = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1),
 const authenticationBody = v.object({
   ...credentialShape,
   response: v.object({ clientDataJSON: b64, authenticatorData: b64, signature: b64, userHandle: v.optional(b64) }),
+  /** Only when the passkey completes a pending sign-in: remember this browser (`secondFactors.rememberDevice`). */
+  rememberDevice: v.optional(v.boolean(), false),
 })
 
 const invalidPasskey = (status: 400 | 401) =>
@@ -189,13 +192,14 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       return json(listed(record))
     }),
 
-    /** `DELETE /passkeys/:id` (a fresh session): 204; 404 for an id that is not yours. */
+    /** `DELETE /passkeys/:id` (a fresh session): 204; 404 for an id that is not yours. The last passkey takes the remembered devices with it. */
     route('DELETE', '/passkeys/:id', async (factors, ex, params) => {
       const auth = fresh(factors, ex)
       const id = params.id ?? ''
       if (!idPattern.test(id) || !(await factors.store.deletePasskey(auth.user.id, id))) throw notFound()
       ctx.audit(ex, { type: 'MFA_REMOVED', outcome: 'success', userId: auth.user.id, data: { method: 'passkey' } })
       metrics.mfaEnrollment('passkey', 'removed')
+      if ((await factors.store.listPasskeys(auth.user.id)).length === 0) await forgetTrustedDevices(ctx, ex, auth.user.id, 'factor_removed')
       return empty(204)
     }),
 
@@ -228,7 +232,8 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       const parsed = v.safeParse(authenticationBody, ex.body)
       if (!parsed.success) throw badRequest('Expected a WebAuthn authentication response.')
       requireCookieWrites(ex, 'POST /passkeys/login')
-      const response = parsed.output as AuthenticationResponseJSON
+      const { rememberDevice, ...credential } = parsed.output
+      const response = credential as AuthenticationResponseJSON
       const record = await factors.store.getPasskey(response.id)
       if (!record) throw invalidPasskey(401)
       // A discoverable credential names its user: it must be the credential's owner.
@@ -271,6 +276,7 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
         metrics.mfaVerification('passkey', 'success')
         clearAuthCookies(ex, ctx.cookies, ['mfa'])
         const { auth, csrfToken } = await startSession(ctx, ex, user, result.session)
+        if (rememberDevice) await rememberThisDevice(ctx, ex, user.id)
         ctx.audit(ex, { type: 'LOGIN_SUCCEEDED', outcome: 'success', userId: user.id, sessionId: auth.session.id, reason: auth.session.authLevel })
         return json({ user: publicUser(user, auth.user.roles), csrfToken })
       }

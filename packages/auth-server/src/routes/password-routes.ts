@@ -15,6 +15,7 @@ import {
   token,
   type AccountKit,
 } from '../accounts/account-kit.js'
+import { forgetTrustedDevices } from '../core/trusted-device-cookie.js'
 import type { DirectoryUser } from '../core/user-directory.js'
 import { empty, type Answer } from '../http/answer.js'
 import type { Exchange } from '../http/exchange.js'
@@ -99,7 +100,8 @@ async function forgot(kit: AccountKit, ex: Exchange): Promise<Answer> {
 
 /**
  * `POST /password/reset`: works while signed in (as anyone). Every session and refresh family of
- * the user ends, this request's included; the user signs in again with the new password.
+ * the user ends, this request's included, and their remembered devices are forgotten; the user
+ * signs in again with the new password.
  */
 async function completeReset(kit: AccountKit, reset: PasswordReset, ex: Exchange): Promise<Answer> {
   noReferrer(ex)
@@ -110,6 +112,8 @@ async function completeReset(kit: AccountKit, reset: PasswordReset, ex: Exchange
   const secret = 'token' in body ? (code ? null : body.token) : code ? ({ ex, email: body.email, code: body.code } satisfies CodeAttempt) : null
   const { userId } = await reset.complete(secret, body.password, clientOf(ex))
   kit.metrics.accountFlow('password_reset', 'completed')
+  // Whoever took the account may have remembered a browser: none skips the second factor now.
+  await forgetTrustedDevices(kit.ctx, ex, userId, 'password_reset')
   if (ex.auth?.user.id === userId && ex.auth.strategy !== 'bearer') kit.ctx.strategy.clearCookies(ex)
   const user = await kit.ctx.config.users.findById(userId)
   if (user) noticeChanged(kit, user)
@@ -119,7 +123,7 @@ async function completeReset(kit: AccountKit, reset: PasswordReset, ex: Exchange
 /**
  * `POST /password`: the current password (under the sign-in limits; 401 when wrong), then the new
  * one (the policy; 400 with the reasons). Every OTHER session of the user ends; this one gets a new
- * token (the token strategy: a new access and refresh pair).
+ * token (the token strategy: a new access and refresh pair). Every remembered device is forgotten.
  */
 async function changePassword(kit: AccountKit, ex: Exchange): Promise<Answer> {
   const user = await signedInUser(kit, ex)
@@ -136,6 +140,8 @@ async function changePassword(kit: AccountKit, ex: Exchange): Promise<Answer> {
   // Whoever else holds a session (the reason to change a password) loses it now. Their refresh
   // families are bound to those sessions: the next refresh of any of them fails and revokes it.
   const ended = await sessions.revokeAllForUser(user.id, { except: current.session.id, reason: 'password_change' }, clientOf(ex))
+  // As with the other sessions: a browser someone else remembered must not skip the second factor.
+  await forgetTrustedDevices(kit.ctx, ex, user.id, 'password_change')
   if (current.strategy !== 'bearer') {
     // A session that ended meanwhile has nothing to renew: the change itself stands.
     const renewed = await kit.ctx.strategy.renew(ex, user)

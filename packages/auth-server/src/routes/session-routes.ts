@@ -6,6 +6,7 @@ import { badRequest, notFound, unauthorized } from '../errors/problem-error.js'
 import { clientOf } from '../strategies/session-strategy.js'
 import { publicUser } from './public-user.js'
 import type { RequestAuth } from '../core/request-auth.js'
+import { forgetTrustedDevices } from '../core/trusted-device-cookie.js'
 
 const sessionIdPattern = /^[A-Za-z0-9_-]{16,64}$/
 
@@ -72,7 +73,8 @@ export async function logoutRoute(ctx: AuthContext, ex: Exchange): Promise<Answe
 }
 
 /**
- * `POST /logout-all`: ends every session of this user, this one included. Signed in, or holding
+ * `POST /logout-all`: ends every session of this user, this one included, and forgets their
+ * remembered devices. Signed in, or holding
  * a live refresh cookie whose access cookie lapsed (token strategy): never a no-op 401 then.
  */
 export async function logoutAllRoute(ctx: AuthContext, ex: Exchange): Promise<Answer> {
@@ -81,6 +83,8 @@ export async function logoutAllRoute(ctx: AuthContext, ex: Exchange): Promise<An
   await ctx.config.sessions.revokeAllForUser(owner.userId, { reason: 'logout_all' }, clientOf(ex))
   // Refresh families too (token strategy, native clients): none of them may mint again.
   await ctx.config.tokens?.refreshFamilies.revokeAllForUser(owner.userId, clientOf(ex))
+  // "Sign out everywhere" means no browser skips the second factor any more either.
+  await forgetTrustedDevices(ctx, ex, owner.userId, 'logout_all')
   if (ex.auth?.strategy !== 'bearer') ctx.strategy.clearCookies(ex)
   ctx.audit(ex, { type: 'LOGOUT', outcome: 'success', userId: owner.userId, sessionId: owner.sessionId, data: { everywhere: true } })
   return empty(204)

@@ -5,6 +5,7 @@ import { TEST_KEY_SECRET } from '../keys/test-key-ring.js'
 import { createTestClock } from '../test-clock.js'
 import { createTotpCode } from '../totp/totp-code.js'
 import { useStoreHarness, type StoreHarness, type StoreHarnessSetup } from './store-harness.js'
+import { trustedDeviceStoreCases } from './trusted-device-store-conformance.js'
 
 /** What {@link runSecondFactorStoreConformance} needs: a fresh, empty second-factor store per call. */
 export type SecondFactorStoreHarness = StoreHarness<SecondFactorStore>
@@ -58,7 +59,8 @@ const truthy = (results: boolean[]) => results.filter(Boolean).length
  * steps are refused); recovery codes are single use (of 20 concurrent consumers exactly one wins);
  * passkeys are unique by credential id, owned by their user, and their counter is a
  * compare-and-set; pending sign-ins expire by the caller's clock, count attempts atomically and
- * are consumed once. Also through core's `createTotp` and `createRecoveryCodes`: no TOTP secret
+ * are consumed once; trusted devices expire by the caller's clock, belong to one user and are
+ * forgotten one or all at once. Also through core's `createTotp` and `createRecoveryCodes`: no TOTP secret
  * and no recovery code in clear at rest. `setup` runs before every test.
  *
  * @example
@@ -75,6 +77,7 @@ const truthy = (results: boolean[]) => results.filter(Boolean).length
 export function runSecondFactorStoreConformance(name: string, setup: StoreHarnessSetup<SecondFactorStore>): void {
   describe(`${name}: second-factor store conformance`, () => {
     const harness = useStoreHarness(setup)
+    trustedDeviceStoreCases(harness)
 
     it('keeps a pending TOTP factor field for field, replaces it with a newer enrollment, and deletes it', async () => {
       const { store } = harness()

@@ -8,6 +8,7 @@ export function SecondFactorForm({ onSignedIn }: { onSignedIn: () => void }): Re
   const verify = useVerifyMfa()
   const passkey = useSignInWithPasskey()
   const [method, setMethod] = useState<Extract<MfaMethod, 'totp' | 'recovery'>>(challenge.methods.includes('totp') ? 'totp' : 'recovery')
+  const [rememberDevice, setRememberDevice] = useState(false)
   const error = verify.error
   return (
     <div data-testid="second-factor">
@@ -18,7 +19,7 @@ export function SecondFactorForm({ onSignedIn }: { onSignedIn: () => void }): Re
         onSubmit={(event) => {
           event.preventDefault()
           const form = new FormData(event.currentTarget)
-          verify.mutate({ method, code: field(form, 'code').trim() }, { onSuccess: onSignedIn })
+          verify.mutate({ method, code: field(form, 'code').trim(), rememberDevice }, { onSuccess: onSignedIn })
         }}
       >
         <label>
@@ -31,6 +32,10 @@ export function SecondFactorForm({ onSignedIn }: { onSignedIn: () => void }): Re
             required
             data-testid="mfa-code"
           />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" name="rememberDevice" checked={rememberDevice} onChange={(event) => setRememberDevice(event.currentTarget.checked)} data-testid="remember-device" />
+          Remember this device for 30 days
         </label>
         {error && (
           <p className="error" role="alert">
@@ -57,7 +62,7 @@ export function SecondFactorForm({ onSignedIn }: { onSignedIn: () => void }): Re
           </button>
         )}
         {challenge.methods.includes('passkey') && (
-          <button type="button" className="button button-quiet" disabled={passkey.isPending} onClick={() => passkey.mutate(undefined, { onSuccess: onSignedIn })}>
+          <button type="button" className="button button-quiet" disabled={passkey.isPending} onClick={() => passkey.mutate({ rememberDevice }, { onSuccess: onSignedIn })}>
             Use a passkey
           </button>
         )}

@@ -2,8 +2,9 @@ import { useRevokeSession, useSessions, useSignOut } from '@acme/auth-react'
 import type { ReactElement } from 'react'
 import { describeDevice, formatTime } from '../format.js'
 import { navigateOnce } from '../navigate.js'
+import { TrustedDevicesCard } from './trusted-devices-card.js'
 
-/** The devices signed in to this account: revoke one, or sign out everywhere. */
+/** The devices signed in to this account: revoke one, or sign out everywhere; the remembered browsers: forget one. */
 export function SessionsPage(): ReactElement {
   const sessions = useSessions()
   const revoke = useRevokeSession()
@@ -50,6 +51,7 @@ export function SessionsPage(): ReactElement {
           </tbody>
         </table>
       </section>
+      <TrustedDevicesCard />
       <section className="card danger-zone">
         <div>
           <h2>Sign out everywhere</h2>
