@@ -1,4 +1,4 @@
-import { createAuthMetrics, isFreshAuthentication, sessionAmr, sessionFactors, type FactorCheck, type MfaVerification } from '@acme/auth-core'
+import { createAuthMetrics, sessionAmr, sessionFactors, type FactorCheck, type MfaVerification } from '@acme/auth-core'
 import * as v from 'valibot'
 import type { AuthContext } from '../core/auth-context.js'
 import type { RequestAuth } from '../core/request-auth.js'
@@ -14,6 +14,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Route } from '../http/route-table.js'
 import { clientOf, requireCookieWrites } from '../strategies/session-strategy.js'
 import { publicUser } from './public-user.js'
+import { requireFactorChange } from './factor-change-guard.js'
 import { consumeRouteLimit } from './route-limits.js'
 
 const code = v.pipe(v.string(), v.minLength(1), v.maxLength(64))
@@ -23,7 +24,6 @@ const codeBody = v.object({ code })
 
 const invalidCode = () => new ProblemError(problem(401, 'mfa-invalid-code', 'Unauthorized', 'The code is not valid.'))
 const signInAgain = () => new ProblemError(problem(401, 'mfa-expired', 'Unauthorized', 'The sign-in expired: sign in again.'))
-const reauthenticate = () => new ProblemError(problem(401, 'reauthenticate', 'Unauthorized', 'Sign in again to continue.'))
 
 /** A refused code as HTTP: 429 with `Retry-After` when the user is rate limited, else 401. */
 function refused(result: Extract<FactorCheck | MfaVerification, { ok: false }>): ProblemError {
@@ -57,12 +57,6 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
   const signedIn = (ex: Exchange): RequestAuth => {
     if (!ex.auth) throw unauthorized()
     return ex.auth
-  }
-  /** Changing factors needs a recent sign-in: a stolen session cookie must not replace them. */
-  const fresh = (factors: SecondFactors, ex: Exchange): RequestAuth => {
-    const auth = signedIn(ex)
-    if (!isFreshAuthentication(auth.session.authenticatedAt, factors.freshSessionSeconds, factors.clock.now())) throw reauthenticate()
-    return auth
   }
   const userOf = async (auth: RequestAuth) => {
     const user = await ctx.config.users.findById(auth.user.id)
@@ -131,7 +125,7 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
 
     /** `POST /mfa/totp` (a fresh session): a new secret as `{ otpauthUrl, qrSvg }`; 409 while a confirmed one exists. */
     route('POST', '/mfa/totp', async (factors, ex) => {
-      const auth = fresh(factors, ex)
+      const auth = await requireFactorChange(factors, ex)
       const user = await userOf(auth)
       const enrollment = await totpOf(factors).enroll(user.id, user.email)
       if (!enrollment) throw new ProblemError(problem(409, 'mfa-already-enrolled', 'Conflict', 'Remove the current authenticator first.'))
@@ -152,7 +146,7 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
      * left, and the remembered devices always (they stood for a factor that may be why it goes).
      */
     route('DELETE', '/mfa/totp', async (factors, ex) => {
-      const auth = fresh(factors, ex)
+      const auth = await requireFactorChange(factors, ex)
       await totpOf(factors).remove(auth.user.id, clientOf(ex))
       if ((await factors.store.listPasskeys(auth.user.id)).length === 0) {
         await factors.store.replaceRecoveryCodes(auth.user.id, [], factors.clock.now())
@@ -163,7 +157,7 @@ export function mfaRoutes(ctx: AuthContext): Route[] {
 
     /** `POST /mfa/recovery-codes` (a fresh session, a factor enrolled): 10 new codes, the old ones void. */
     route('POST', '/mfa/recovery-codes', async (factors, ex) => {
-      const auth = fresh(factors, ex)
+      const auth = await requireFactorChange(factors, ex)
       const enrolled = (await factors.totp?.isEnrolled(auth.user.id)) === true || (await factors.store.listPasskeys(auth.user.id)).length > 0
       if (!enrolled) throw new ProblemError(problem(409, 'mfa-not-enrolled', 'Conflict', 'Enroll a second factor first.'))
       return json({ recoveryCodes: await factors.recoveryCodes.generate(auth.user.id, clientOf(ex)) })

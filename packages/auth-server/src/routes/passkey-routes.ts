@@ -1,4 +1,4 @@
-import { createAuthMetrics, isFreshAuthentication, type PasskeyRecord } from '@acme/auth-core'
+import { createAuthMetrics, type PasskeyRecord } from '@acme/auth-core'
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -22,6 +22,7 @@ import type { Exchange } from '../http/exchange.js'
 import type { Route } from '../http/route-table.js'
 import { clientOf, requireCookieWrites } from '../strategies/session-strategy.js'
 import { publicUser } from './public-user.js'
+import { requireFactorChange } from './factor-change-guard.js'
 import { consumeRouteLimit } from './route-limits.js'
 
 /** How long a WebAuthn challenge may be answered. */
@@ -66,7 +67,7 @@ async function digest(text: string): Promise<string> {
 }
 
 /**
- * Passkeys (WebAuthn, `@simplewebauthn/server`): register (a fresh session), list, delete, and
+ * Passkeys (WebAuthn, `@simplewebauthn/server`): register (a fresh session; with a factor enrolled, one that proved it), list, delete, and
  * sign in with a discoverable credential, as the first factor (through the MFA gate: with user
  * verification it counts as two) or as the second one of a pending sign-in (`__Host-mfa`).
  * Challenges are kept server-side in the second-factor store, single use, 5 minutes; the RP ID
@@ -88,13 +89,6 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
   const signedIn = (ex: Exchange): RequestAuth => {
     if (!ex.auth) throw unauthorized()
     return ex.auth
-  }
-  const fresh = (factors: SecondFactors, ex: Exchange) => {
-    const auth = signedIn(ex)
-    if (!isFreshAuthentication(auth.session.authenticatedAt, factors.freshSessionSeconds, factors.clock.now())) {
-      throw new ProblemError(problem(401, 'reauthenticate', 'Unauthorized', 'Sign in again to continue.'))
-    }
-    return auth
   }
 
   /** A challenge is a pending record of the store: atomic single use on every instance. */
@@ -118,9 +112,9 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
   }
 
   return [
-    /** `POST /passkeys/register/options` (a fresh session): creation options for `navigator.credentials.create()`. */
+    /** `POST /passkeys/register/options` (a fresh session; with a factor enrolled, one that proved it): creation options for `navigator.credentials.create()`. */
     route('POST', '/passkeys/register/options', async (factors, ex) => {
-      const auth = fresh(factors, ex)
+      const auth = await requireFactorChange(factors, ex)
       const user = await ctx.config.users.findById(auth.user.id)
       if (!user) throw unauthorized()
       const existing = await factors.store.listPasskeys(user.id)
@@ -192,9 +186,9 @@ export function passkeyRoutes(ctx: AuthContext): Route[] {
       return json(listed(record))
     }),
 
-    /** `DELETE /passkeys/:id` (a fresh session): 204; 404 for an id that is not yours. The last passkey takes the remembered devices with it. */
+    /** `DELETE /passkeys/:id` (a fresh session; with a factor enrolled, one that proved it): 204; 404 for an id that is not yours. The last passkey takes the remembered devices with it. */
     route('DELETE', '/passkeys/:id', async (factors, ex, params) => {
-      const auth = fresh(factors, ex)
+      const auth = await requireFactorChange(factors, ex)
       const id = params.id ?? ''
       if (!idPattern.test(id) || !(await factors.store.deletePasskey(auth.user.id, id))) throw notFound()
       ctx.audit(ex, { type: 'MFA_REMOVED', outcome: 'success', userId: auth.user.id, data: { method: 'passkey' } })

@@ -148,6 +148,27 @@ describe('remembered devices end', () => {
     expect((await b.login('alice@example.com', 'alice-password')).body).toEqual(mfaRequired)
   })
 
+  it('a remembered device is no factor for changing factors: removing TOTP, new recovery codes or a passkey need a step-up first', async () => {
+    const { app, clock, alice } = await rememberApp()
+    const b = browser(app)
+    await rememberedBrowser(b, alice.secret, clock)
+    await b.post('/auth/logout')
+    await b.fetchCsrf()
+    await signInSkipping(b) // fresh, but the password only: someone who has it and this browser
+    for (const attempt of [() => b.delete('/auth/mfa/totp'), () => b.post('/auth/mfa/recovery-codes'), () => b.post('/auth/passkeys/register/options')]) {
+      const refused = await attempt()
+      expect(refused.status).toBe(401)
+      expect(problemType(refused)).toBe('https://acme.dev/problems/mfa-required')
+    }
+    expect((await b.get('/auth/mfa')).body).toMatchObject({ totp: true, recoveryCodes: 10 })
+
+    clock.advance(30_000)
+    const stepUp = await b.post('/auth/mfa/step-up', { method: 'totp', code: createTotpCode(alice.secret, clock) })
+    expect(stepUp.status).toBe(200)
+    b.csrf = (stepUp.body as { csrfToken: string }).csrfToken
+    expect((await b.delete('/auth/mfa/totp')).status).toBe(204)
+  })
+
   it('a forged cookie value is challenged and cleared', async () => {
     const { app, clock, alice } = await rememberApp()
     const b = browser(app)
