@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
-import type { OutboxEntry } from '../../src/shared/page-state.js'
-import { expectNoTokensInPage, newDevice, signIn } from './browser.js'
+import { expectNoTokensInPage, signIn } from './browser.js'
+import { createVerifiedAccount as outboxVerifiedAccount, mailedLink as outboxMailedLink, newAccount } from './outbox.js'
 
 /** What the account flows need of the app under test (apps/demo or apps/next-demo) and its test file. */
 export interface AccountFlowTarget {
@@ -23,39 +22,8 @@ export function createAccountFlows(target: AccountFlowTarget) {
   const device = (userAgent?: string) => target.device(userAgent)
   const screenshot = (page: Page, name: string) => target.screenshot(page, name)
 
-  /** A fresh address (the routes limit per address) and a password the policy accepts. */
-  const newAccount = (label: string) => ({ name: `${label} Tester`, email: `${label}-${randomUUID().slice(0, 8)}@example.com`, password: `${label} passphrase 4 tests` })
-
-  /** The newest link to `path` mailed to `to`, from `GET /dev/outbox` as JSON (mail leaves off the request path: polled). */
-  async function mailedLink(to: string, path: string): Promise<string> {
-    let link: string | undefined
-    await expect
-      .poll(
-        async () => {
-          const answer = await fetch(`http://127.0.0.1:${target.demo.port}/dev/outbox`, { headers: { accept: 'application/json' } })
-          const messages = (await answer.json()) as OutboxEntry[]
-          link = messages.find((message) => message.to === to)?.links.find((candidate) => new URL(candidate).pathname === path)
-          return link
-        },
-        { timeout: 10_000 },
-      )
-      .toBeDefined()
-    return link!
-  }
-
-  /** Signs up and verifies over HTTP (as the pages do, without them): a verified account to sign in with. */
-  async function createVerifiedAccount(label: string) {
-    const account = newAccount(label)
-    const context = await newDevice(target.browser)
-    const api = context.request
-    const { csrfToken } = (await (await api.get(`${target.demo.origin}/auth/csrf`)).json()) as { csrfToken: string }
-    const headers = { origin: target.demo.origin, 'x-csrf-token': csrfToken }
-    expect((await api.post(`${target.demo.origin}/auth/signup`, { headers, data: account })).status()).toBe(202)
-    const token = new URL(await mailedLink(account.email, '/verify-email')).searchParams.get('token')
-    expect((await api.post(`${target.demo.origin}/auth/email/verify`, { headers, data: { token } })).status()).toBe(200)
-    await context.close()
-    return account
-  }
+  const mailedLink = (to: string, path: string) => outboxMailedLink(target.demo, to, path)
+  const createVerifiedAccount = (label: string) => outboxVerifiedAccount(target.browser, target.demo, label)
 
   /** Waits until the page's form can be used (React hydrated). */
   const hydrated = (page: Page) => page.waitForSelector('button[type=submit]:not([disabled])', { timeout: 30_000 })

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OutboxEntry } from '../../src/shared/page-state.js'
 import { launchBrowser, newDevice } from './browser.js'
-import { startDemo, type RunningDemo } from './demo-process.js'
+import { startDemo } from './demo-process.js'
 import { signInRefreshSignOut } from './flows.js'
+import { mailedLink } from './outbox.js'
 
 const accessTokenSeconds = 4
 const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -70,23 +70,6 @@ describe('the demo in a browser with DATABASE_URL (sessions, keys, refresh famil
         await demo.stop()
       }
     })
-  }
-
-  /** The newest link to `path` mailed to `to`, from the development outbox (mail leaves off the request path: polled). */
-  async function mailedLink(demo: RunningDemo, to: string, path: string): Promise<string> {
-    let link: string | undefined
-    await expect
-      .poll(
-        async () => {
-          const answer = await fetch(`${demo.origin}/dev/outbox`, { headers: { accept: 'application/json' } })
-          const messages = (await answer.json()) as OutboxEntry[]
-          link = messages.find((message) => message.to === to)?.links.find((candidate) => new URL(candidate).pathname === path)
-          return link
-        },
-        { timeout: 10_000 },
-      )
-      .toBeDefined()
-    return link!
   }
 
   it('a sign-up through the outbox is a row; a restart seeds Alice and Bob again without duplicating them', async () => {

@@ -1,10 +1,9 @@
 import { createTotpCode } from '@acme/auth-testing'
-import { randomUUID } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OutboxEntry } from '../../src/shared/page-state.js'
 import { expectNoTokensInPage, launchBrowser, newDevice, screenshot } from './browser.js'
 import { startDemo, type RunningDemo } from './demo-process.js'
+import { createVerifiedAccount as createOutboxAccount } from './outbox.js'
 import { stepUpOnAdminAction } from './step-up-flows.js'
 
 // Second factors at sign-in on the login page and on the security page, for throw-away accounts;
@@ -20,35 +19,7 @@ async function device(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() }
 }
 
-async function mailedLink(to: string, path: string): Promise<string> {
-  let link: string | undefined
-  await expect
-    .poll(
-      async () => {
-        const answer = await fetch(`http://127.0.0.1:${demo.port}/dev/outbox`, { headers: { accept: 'application/json' } })
-        const messages = (await answer.json()) as OutboxEntry[]
-        link = messages.find((message) => message.to === to)?.links.find((candidate) => new URL(candidate).pathname === path)
-        return link
-      },
-      { timeout: 10_000 },
-    )
-    .toBeDefined()
-  return link!
-}
-
-/** Signs up and verifies over HTTP: a verified throw-away account. */
-async function createVerifiedAccount(label: string) {
-  const account = { name: `${label} Tester`, email: `${label}-${randomUUID().slice(0, 8)}@example.com`, password: `${label} passphrase 4 tests` }
-  const context = await newDevice(browser)
-  const api = context.request
-  const { csrfToken } = (await (await api.get(`${demo.origin}/auth/csrf`)).json()) as { csrfToken: string }
-  const headers = { origin: demo.origin, 'x-csrf-token': csrfToken }
-  expect((await api.post(`${demo.origin}/auth/signup`, { headers, data: account })).status()).toBe(202)
-  const token = new URL(await mailedLink(account.email, '/verify-email')).searchParams.get('token')
-  expect((await api.post(`${demo.origin}/auth/email/verify`, { headers, data: { token } })).status()).toBe(200)
-  await context.close()
-  return account
-}
+const createVerifiedAccount = (label: string) => createOutboxAccount(browser, demo, label)
 
 async function passwordStep(page: Page, account: { email: string; password: string }) {
   await page.goto(`${demo.origin}/login`)
