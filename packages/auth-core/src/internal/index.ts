@@ -10,3 +10,4 @@
 export { fingerprint, randomToken, sha256 } from '../lib/crypto.js'
 export { parseSessionToken, type SessionTokenParts } from '../sessions/session-token.js'
 export { parseRefreshToken, type RefreshTokenParts } from '../refresh/refresh-token.js'
+export { validateNow, type Awaitable } from '../sessions/validate-now.js'
