@@ -11,15 +11,20 @@ import type { RequestAuth } from '../core/request-auth.js'
 export class ExpressExchange implements Exchange {
   readonly req: Request
   readonly res: Response
-  readonly path: string
   readonly canWriteCookies = true
   body?: unknown
   bearer?: boolean
+  readonly #path: string | undefined
 
-  constructor(req: Request, res: Response, path: string = req.path) {
+  constructor(req: Request, res: Response, path?: string) {
     this.req = req
     this.res = res
-    this.path = path
+    this.#path = path
+  }
+
+  /** `req.path` unless given: read when a route needs it, which the authenticating middleware does not. */
+  get path(): string {
+    return this.#path ?? this.req.path
   }
 
   get method(): string {
