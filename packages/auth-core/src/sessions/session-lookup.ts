@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { sha256, sha256Now, timingSafeEqual } from '../lib/crypto.js'
-import { createStoreGuard, createSyncStoreGuard } from '../lib/store-guard.js'
+import { createSyncStoreGuard, type createStoreGuard } from '../lib/store-guard.js'
 import type { AuthMetrics } from '../metrics/auth-metrics.js'
 import { readNow, readsNow } from './read-now.js'
 import type { SessionCache } from './session-cache.js'
@@ -20,6 +20,8 @@ export interface SessionLookupParts {
   touchIntervalMs: number
   metrics: AuthMetrics
   ended: SessionEndListeners
+  /** The manager's guard for store operations that answer with a promise. */
+  guard: ReturnType<typeof createStoreGuard>
 }
 
 /**
@@ -50,8 +52,7 @@ export function toSession<Data extends SessionData = SessionData>(record: Sessio
  * not wait (a cache hit, a store that answers synchronously), so the usual request costs no promise.
  */
 export function createSessionLookup<Data extends SessionData = SessionData>(parts: SessionLookupParts) {
-  const { store, cache, clock, idleMs, touchIntervalMs, metrics, ended } = parts
-  const guard = createStoreGuard('session store', { store: 'session', metrics })
+  const { store, cache, clock, idleMs, touchIntervalMs, metrics, ended, guard } = parts
   const guardNow = createSyncStoreGuard('session store', { store: 'session', metrics })
   const storeNow = readsNow(store) ? store : undefined
 
@@ -125,7 +126,6 @@ export function createSessionLookup<Data extends SessionData = SessionData>(part
   }
 
   return {
-    guard,
     load,
     /** `SessionManager.validate`, without a promise when nothing has to wait. */
     validate(token: unknown, fresh: boolean): Awaitable<ValidatedSession<Data> | null> {

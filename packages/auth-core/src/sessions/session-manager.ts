@@ -1,6 +1,7 @@
 import type { AuditSink } from '../audit/audit-event.js'
 import { noopAuditSink } from '../audit/audit-event.js'
 import { createAuditEmitter, type AuditContext } from '../audit/audit-emitter.js'
+import { createStoreGuard } from '../lib/store-guard.js'
 import { createAuthMetrics, type RevocationReason } from '../metrics/auth-metrics.js'
 import { systemClock, type Clock } from '../clock.js'
 import { randomToken, sha256 } from '../lib/crypto.js'
@@ -131,8 +132,9 @@ export function createSessionManager<Data extends SessionData = SessionData>(
   const emit = createAuditEmitter(audit, clock)
   const ended = createSessionEndListeners()
   const metrics = config.metrics ?? createAuthMetrics()
-  const lookup = createSessionLookup<Data>({ store, cache, clock, idleMs: config.idleMs, touchIntervalMs: config.touchIntervalMs, metrics, ended })
-  const { guard, load } = lookup
+  const guard = createStoreGuard('session store', { store: 'session', metrics })
+  const lookup = createSessionLookup<Data>({ store, cache, clock, idleMs: config.idleMs, touchIntervalMs: config.touchIntervalMs, metrics, ended, guard })
+  const { load } = lookup
 
   const manager: SessionManager<Data> = {
     async create(userId: string, meta: SessionMeta<Data> = {}, context?: RequestContext) {

@@ -11,20 +11,15 @@ import type { RequestAuth } from '../core/request-auth.js'
 export class ExpressExchange implements Exchange {
   readonly req: Request
   readonly res: Response
+  readonly path: string
   readonly canWriteCookies = true
   body?: unknown
   bearer?: boolean
-  readonly #path: string | undefined
 
-  constructor(req: Request, res: Response, path?: string) {
+  constructor(req: Request, res: Response, path: string = req.path) {
     this.req = req
     this.res = res
-    this.#path = path
-  }
-
-  /** `req.path` unless given: read when a route needs it, which the authenticating middleware does not. */
-  get path(): string {
-    return this.#path ?? this.req.path
+    this.path = path
   }
 
   get method(): string {
