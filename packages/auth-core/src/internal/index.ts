@@ -1,9 +1,9 @@
 /**
  * `@acme/auth-core/internal`: the primitives core's own stores, the testing kit's conformance
- * suites and the benchmarks are built from. **Not part of the product and not covered by semver**:
- * any release may change or remove these. Apps use the main entry (`@acme/auth-core`) instead,
- * which exposes what these are for (`createSessionManager`, `createRefreshFamilies`,
- * `createOneTimeTokens`, …) and `timingSafeEqual`.
+ * suites, the benchmarks and `@acme/auth-server`'s per-request session check are built from.
+ * **Not part of the product and not covered by semver**: any release may change or remove these.
+ * Apps use the main entry (`@acme/auth-core`) instead, which exposes what these are for
+ * (`createSessionManager`, `createRefreshFamilies`, `createOneTimeTokens`, …) and `timingSafeEqual`.
  *
  * @packageDocumentation
  */
