@@ -45,6 +45,23 @@ export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   return out
 }
 
+/**
+ * Whether `text` is what {@link decodeBase64Url} accepts for exactly `byteLength` bytes, decided
+ * without decoding (nothing allocated: session tokens are checked on every request).
+ */
+export function isBase64UrlOfBytes(text: string, byteLength: number): boolean {
+  if (text.length !== Math.ceil((byteLength * 8) / 6)) return false
+  let last = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    last = code < 128 ? lookup[code]! : -1
+    if (last < 0) return false
+  }
+  // Non-canonical trailing bits would let two strings decode to one value.
+  const spareBits = text.length * 6 - byteLength * 8
+  return (last & ((1 << spareBits) - 1)) === 0
+}
+
 const encoder = new TextEncoder()
 // Node's lib types encode() as Uint8Array<ArrayBuffer> and the DOM lib as Uint8Array<ArrayBufferLike>;
 // packages compile this file under both, so the assertion is needed under one and idle under the other.

@@ -8,6 +8,7 @@ import type { AuthMetrics, StoreName } from '../metrics/auth-metrics.js'
  * itself raised, such as a lost compare-and-set, is a store answer: `ok`).
  */
 export function createStoreGuard(storeName: string, metered?: { store: StoreName; metrics: AuthMetrics }) {
+  const failed = failure(storeName, metered)
   return async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     const started = metered ? performance.now() : 0
     try {
@@ -15,11 +16,36 @@ export function createStoreGuard(storeName: string, metered?: { store: StoreName
       metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
       return result
     } catch (error) {
-      const answered = isAuthError(error)
-      metered?.metrics.storeOperation(metered.store, answered ? 'ok' : 'error', performance.now() - started)
-      if (answered) throw error
-      throw new AuthError('ERR_STORE_UNAVAILABLE', `${storeName} failed during ${operation}`, { cause: error })
+      throw failed(operation, error, started)
     }
+  }
+}
+
+/**
+ * {@link createStoreGuard} for a store operation that answers synchronously (an in-process store):
+ * the same error translation and latency metric, without a promise.
+ */
+export function createSyncStoreGuard(storeName: string, metered?: { store: StoreName; metrics: AuthMetrics }) {
+  const failed = failure(storeName, metered)
+  return <T>(operation: string, run: () => T): T => {
+    const started = metered ? performance.now() : 0
+    try {
+      const result = run()
+      metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
+      return result
+    } catch (error) {
+      throw failed(operation, error, started)
+    }
+  }
+}
+
+/** Records a failed operation and returns what to throw: the store's own AuthError, else `ERR_STORE_UNAVAILABLE`. */
+function failure(storeName: string, metered: { store: StoreName; metrics: AuthMetrics } | undefined) {
+  return (operation: string, error: unknown, started: number): AuthError => {
+    const answered = isAuthError(error)
+    metered?.metrics.storeOperation(metered.store, answered ? 'ok' : 'error', performance.now() - started)
+    if (answered) return error
+    return new AuthError('ERR_STORE_UNAVAILABLE', `${storeName} failed during ${operation}`, { cause: error })
   }
 }
 

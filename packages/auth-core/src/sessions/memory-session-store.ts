@@ -1,4 +1,5 @@
 import { timingSafeEqual } from '../lib/crypto.js'
+import { readNow, type ReadsNow } from './read-now.js'
 import type { SessionRecord } from './session.js'
 import type { SessionInvalidation, SessionPatch, SessionStore } from './session-store.js'
 
@@ -27,7 +28,7 @@ function freeze<T>(value: T): T {
  * const sessions = createSessionManager({ store: new MemorySessionStore() })
  * ```
  */
-export class MemorySessionStore implements SessionStore {
+export class MemorySessionStore implements SessionStore, ReadsNow {
   readonly #sessions = new Map<string, SessionRecord>()
   readonly #byUser = new Map<string, Set<string>>()
   readonly #listeners = new Set<(invalidation: SessionInvalidation) => void>()
@@ -59,13 +60,25 @@ export class MemorySessionStore implements SessionStore {
   }
 
   get(id: string, now: number): Promise<SessionRecord | null> {
+    return Promise.resolve(this.#read(id, now))
+  }
+
+  /**
+   * `get` without the promise, for the session manager. `undefined` when `get` was replaced on
+   * this instance (a spy, an instrumentation wrapper): that `get` must still see every read.
+   */
+  [readNow](id: string, now: number): SessionRecord | null | undefined {
+    return this.get === MemorySessionStore.prototype.get ? this.#read(id, now) : undefined
+  }
+
+  #read(id: string, now: number): SessionRecord | null {
     const record = this.#sessions.get(id)
-    if (!record) return Promise.resolve(null)
+    if (!record) return null
     if (!isLive(record, now)) {
       this.#remove(record)
-      return Promise.resolve(null)
+      return null
     }
-    return Promise.resolve(record)
+    return record
   }
 
   update(id: string, patch: SessionPatch, now: number, expectedSecretHash?: string): Promise<boolean> {

@@ -4,12 +4,14 @@ import { createAuditEmitter, type AuditContext } from '../audit/audit-emitter.js
 import { createStoreGuard } from '../lib/store-guard.js'
 import { createAuthMetrics, type RevocationReason } from '../metrics/auth-metrics.js'
 import { systemClock, type Clock } from '../clock.js'
-import { randomToken, sha256, sha256Now, timingSafeEqual } from '../lib/crypto.js'
+import { randomToken, sha256 } from '../lib/crypto.js'
 import { resolveSessionManagerConfig, type SessionManagerOptions } from './session-manager-config.js'
 import { SessionCache } from './session-cache.js'
 import { createSessionEndListeners, type SessionEndListener } from './session-end.js'
 import type { SessionInvalidation, SessionStore } from './session-store.js'
-import { formatSessionToken, parseSessionToken, SESSION_SECRET_BYTES } from './session-token.js'
+import { createSessionLookup, toSession } from './session-lookup.js'
+import { validateNowKey, type ValidateNowHook } from './validate-now.js'
+import { formatSessionToken, SESSION_SECRET_BYTES } from './session-token.js'
 import {
   authMethodData,
   checkRoles,
@@ -131,38 +133,10 @@ export function createSessionManager<Data extends SessionData = SessionData>(
   const ended = createSessionEndListeners()
   const metrics = config.metrics ?? createAuthMetrics()
   const guard = createStoreGuard('session store', { store: 'session', metrics })
+  const lookup = createSessionLookup<Data>({ store, cache, clock, idleMs: config.idleMs, touchIntervalMs: config.touchIntervalMs, metrics, ended, guard })
+  const { load } = lookup
 
-  const toSession = (record: SessionRecord): Session<Data> => {
-    const { secretHash: _secretHash, ...session } = record
-    return session as Session<Data>
-  }
-
-  /** Reads a record (cache first unless fresh) and checks the secret in constant time. */
-  const load = async (token: unknown, fresh: boolean) => {
-    const parts = parseSessionToken(token)
-    if (!parts) return null
-    const now = clock.now()
-    const secretHash = sha256Now(parts.secret) ?? (await sha256(parts.secret))
-    // Notices may be lost while the store is not listening: the cache cannot be trusted then.
-    let record = fresh || store.invalidationsLive?.() === false ? undefined : cache?.get(parts.id, now)
-    if (!record) {
-      const generation = cache?.generation ?? 0
-      const stored = await guard('get', () => store.get(parts.id, now))
-      if (!stored) return null
-      record = stored
-      cache?.set(record, now, generation)
-    }
-    if (!timingSafeEqual(record.secretHash, secretHash)) return null
-    if (now >= record.idleExpiresAt || now >= record.absoluteExpiresAt) {
-      cache?.delete([record.id])
-      metrics.sessionEnded('expired')
-      await ended.notify({ sessionId: record.id, userId: record.userId, reason: 'expired' })
-      return null
-    }
-    return { record, now }
-  }
-
-  return Object.freeze({
+  const manager: SessionManager<Data> = {
     async create(userId: string, meta: SessionMeta<Data> = {}, context?: RequestContext) {
       if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256) {
         throw new TypeError('userId must be a non-empty string of at most 256 characters')
@@ -200,28 +174,13 @@ export function createSessionManager<Data extends SessionData = SessionData>(
     },
 
     async validate(token: unknown, options: { fresh?: boolean } = {}) {
-      const loaded = await load(token, options.fresh === true)
-      if (!loaded) return null
-      const { record, now } = loaded
-      if (now - record.lastSeenAt < config.touchIntervalMs) return { session: toSession(record), resendCookie: false }
-      // Slide the idle expiry, at most one write per touch interval per session.
-      const patch = { lastSeenAt: now, idleExpiresAt: Math.min(now + config.idleMs, record.absoluteExpiresAt) }
-      // Taken before the write: an invalidation that arrives during it must keep `touched` out.
-      const generation = cache?.generation ?? 0
-      const applied = await guard('update', () => store.update(record.id, patch, now, record.secretHash))
-      if (!applied) {
-        cache?.delete([record.id])
-        return null
-      }
-      const touched = { ...record, ...patch }
-      cache?.set(touched, now, generation)
-      return { session: toSession(touched), resendCookie: true }
+      return lookup.validate(token, options.fresh === true)
     },
 
     async rotate(token: unknown, changes: SessionChanges = {}, context?: RequestContext) {
-      const loaded = await load(token, true)
-      if (!loaded) return null
-      const { record, now } = loaded
+      const now = clock.now()
+      const record = await load(token, true, now)
+      if (!record) return null
       const secret = randomToken(SESSION_SECRET_BYTES)
       const patch = {
         secretHash: await sha256(secret),
@@ -270,7 +229,7 @@ export function createSessionManager<Data extends SessionData = SessionData>(
       return records
         .filter((record) => now < record.idleExpiresAt && now < record.absoluteExpiresAt)
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt)
-        .map(toSession)
+        .map((record) => toSession<Data>(record))
     },
 
     onEnd: (listener: SessionEndListener) => ended.add(listener),
@@ -315,5 +274,8 @@ export function createSessionManager<Data extends SessionData = SessionData>(
     },
 
     close: unsubscribe,
-  })
+  }
+  const hook: ValidateNowHook = { manager, now: (token) => lookup.validate(token, false) }
+  Object.defineProperty(manager, validateNowKey, { value: Object.freeze(hook) })
+  return Object.freeze(manager)
 }

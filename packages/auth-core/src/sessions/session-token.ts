@@ -1,4 +1,4 @@
-import { decodeBase64Url } from '../lib/encoding.js'
+import { isBase64UrlOfBytes } from '../lib/encoding.js'
 
 /** 256 bits of secret, base64url without padding. */
 export const SESSION_SECRET_BYTES = 32
@@ -26,6 +26,6 @@ export function parseSessionToken(token: unknown): SessionTokenParts | null {
   const id = token.slice(0, dot)
   const secret = token.slice(dot + 1)
   if (!idPattern.test(id) || secret.length !== secretLength) return null
-  if (decodeBase64Url(secret)?.length !== SESSION_SECRET_BYTES) return null
+  if (!isBase64UrlOfBytes(secret, SESSION_SECRET_BYTES)) return null
   return { id, secret }
 }

@@ -59,8 +59,14 @@ export const SESSION_FACTORS_KEY = 'acme:factors'
 
 /** The RFC 8176 `amr` values a session carries ({@link SESSION_AMR_KEY}); `[]` when it holds none. */
 export function sessionAmr(session: Pick<Session, 'data'>): string[] {
-  const amr = session.data[SESSION_AMR_KEY]
-  return Array.isArray(amr) ? amr.filter((value): value is string => typeof value === 'string') : []
+  return stringsIn(session.data[SESSION_AMR_KEY])
+}
+
+/** A new array of the strings in `value` when it is an array, else `[]` (read per request: a plain loop, no callback). */
+function stringsIn(value: JsonValue | undefined): string[] {
+  const strings: string[] = []
+  if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') strings.push(item)
+  return strings
 }
 
 /** The factors a session's user proved and when ({@link SESSION_FACTORS_KEY}); `[]` when none are recorded. */
@@ -99,8 +105,7 @@ export const SESSION_ROLES_KEY = 'acme:roles'
 
 /** The roles a session carries ({@link SESSION_ROLES_KEY}); `[]` when it holds none. */
 export function sessionRoles(session: Pick<Session, 'data'>): string[] {
-  const roles = session.data[SESSION_ROLES_KEY]
-  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : []
+  return stringsIn(session.data[SESSION_ROLES_KEY])
 }
 
 /** Checks a roles argument: an array of at most 64 non-empty strings of at most 128 characters. */

@@ -1,5 +1,6 @@
 import { createAuthMetrics } from '@acme/auth-core'
 import type { AuthContext } from './auth-context.js'
+import { authenticateNow } from './authenticate-now.js'
 import { authenticateBearer } from '../strategies/bearer-auth.js'
 import { checkCsrf } from '../csrf/csrf-guard.js'
 import type { Answer } from '../http/answer.js'
@@ -42,7 +43,7 @@ export type AuthHandler = (ex: Exchange) => Promise<Answer>
 
 /** Authenticates the exchange once (cookies), unless an adapter already did. */
 export async function ensureAuthenticated(ctx: AuthContext, ex: Exchange): Promise<void> {
-  if (ex.auth === undefined) ex.auth = await ctx.strategy.authenticate(ex)
+  await authenticateNow(ctx.strategy, ex)
 }
 
 /**

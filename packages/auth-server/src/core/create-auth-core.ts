@@ -14,6 +14,7 @@ import type { Exchange } from '../http/exchange.js'
 import { problemAnswer } from '../http/problem-answer.js'
 import { jwksAnswer } from '../routes/jwks-route.js'
 import type { RequestAuth } from './request-auth.js'
+import { authenticateNow } from './authenticate-now.js'
 import { endSession, sessionPayload } from '../routes/session-routes.js'
 import { subscribeSessionEnd } from './session-end.js'
 import { clientOf, createSessionStrategy } from '../strategies/session-strategy.js'
@@ -180,10 +181,9 @@ export function createAuthCore(options: AuthOptions): AuthCore {
       }
       return contractRoutes(ex)
     },
-    // The per-request path of every adapter: one promise, no extra async layers.
-    authenticate(ex) {
-      if (ex.auth !== undefined) return Promise.resolve(ex.auth)
-      return strategy.authenticate(ex).then((auth) => (ex.auth = auth))
+    // Adapters without a synchronous path (Fetch, Next.js) await this; Express uses authenticateNow.
+    async authenticate(ex) {
+      return authenticateNow(strategy, ex)
     },
     async sessionPayload(ex) {
       await ensureAuthenticated(ctx, ex)

@@ -1,4 +1,5 @@
-import { sessionAmr, sessionRoles, type Session, type SessionManager } from '@acme/auth-core'
+import { sessionAmr, sessionRoles, type Session, type SessionManager, type ValidatedSession } from '@acme/auth-core'
+import { validateNow } from '@acme/auth-core/internal'
 import { clearAuthCookies, setAuthCookie, type CookiePolicy } from '../cookies/cookie-policy.js'
 import type { Exchange } from '../http/exchange.js'
 import { requestIdOf } from '../http/request-id.js'
@@ -80,6 +81,18 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
     return lookup.kind === 'value' ? lookup.value : undefined
   }
 
+  /** What a validation means for the request: its identity, and the cookie cleared or its Max-Age following the slid expiry. */
+  const accept = (ex: Exchange, token: string, result: ValidatedSession | null): RequestAuth | null => {
+    if (!result) {
+      clearAuthCookies(ex, cookies, ['session'])
+      return null
+    }
+    const auth = authFromSession(result.session, 'session')
+    // The store slid the idle expiry; the cookie's Max-Age follows where a cookie can be written.
+    if (result.resendCookie) setAuthCookie(ex, cookies, 'session', token, auth.session.expiresAt - result.session.lastSeenAt)
+    return auth
+  }
+
   /** A new token for the request's own session of `user`, with `changes`; the cookie follows. */
   async function rotateOwn(ex: Exchange, user: DirectoryUser, changes: Parameters<SessionManager['rotate']>[1]) {
     // A new token the browser would never receive would sign it out: keep the current one.
@@ -98,18 +111,11 @@ export function createSessionStrategy(sessions: SessionManager, cookies: CookieP
   return {
     kind: 'session',
 
-    async authenticate(ex) {
+    authenticate(ex) {
       const token = readToken(ex)
       if (token === undefined) return null
-      const result = await sessions.validate(token)
-      if (!result) {
-        clearAuthCookies(ex, cookies, ['session'])
-        return null
-      }
-      const auth = authFromSession(result.session, 'session')
-      // The store slid the idle expiry; the cookie's Max-Age follows where a cookie can be written.
-      if (result.resendCookie) setAuthCookie(ex, cookies, 'session', token, auth.session.expiresAt - result.session.lastSeenAt)
-      return auth
+      const result = validateNow(sessions, token)
+      return result instanceof Promise ? result.then((validated) => accept(ex, token, validated)) : accept(ex, token, result)
     },
 
     async issue(user, level, client) {

@@ -30,8 +30,12 @@ export interface IssuedCredentials {
 /** How a strategy keeps identity between requests. Both strategies answer the same routes. */
 export interface Strategy {
   readonly kind: 'session' | 'token'
-  /** The request's identity from its cookies, or `null`. Clears cookies that are no longer good. */
-  authenticate(ex: Exchange): Promise<RequestAuth | null>
+  /**
+   * The request's identity from its cookies, or `null`. Clears cookies that are no longer good.
+   * Answers at once when nothing has to wait (a cached or in-memory session), else with a promise;
+   * may throw where the promise would reject.
+   */
+  authenticate(ex: Exchange): RequestAuth | null | Promise<RequestAuth | null>
   /** A NEW session for `user` (never the one the client brought), with its cookies. */
   signIn(ex: Exchange, user: DirectoryUser, level: string | SessionLevel): Promise<RequestAuth>
   /** A new session and the cookies that carry it, without a request (tests, impersonation tools). */
