@@ -17,6 +17,7 @@ import {
   type StoredSigningKey,
 } from './signing-key.js'
 import { withStoreLock } from './lib/store-lock.js'
+import { verificationKeyNowKey, type VerificationKeyNowHook } from './verification-key-now.js'
 import { createAuthMetrics } from '../metrics/auth-metrics.js'
 
 export type { KeyRingOptions } from './key-ring-config.js'
@@ -109,6 +110,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const encryption = createKeyEncryption(config.secrets)
   const privateKeys = new Map<string, Promise<CryptoKey>>()
   const publicKeys = new Map<string, Promise<CryptoKey>>()
+  /** The public keys whose import finished: the synchronous lookup serves only these. */
+  const importedPublicKeys = new Map<string, CryptoKey>()
   let cached: { state: KeyRingState; loadedAt: number } | undefined
   let loading: Promise<KeyRingState> | undefined
   let lastUnknownKidReload = Number.NEGATIVE_INFINITY
@@ -200,6 +203,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     let imported = publicKeys.get(key.kid)
     if (!imported) {
       imported = importJWK(key.publicJwk as JWK, key.alg) as Promise<CryptoKey>
+      // A failed import reaches the callers that await `imported`; here it only stays out of the map.
+      imported.then((value) => importedPublicKeys.set(key.kid, value), () => undefined)
       publicKeys.set(key.kid, imported)
     }
     return imported
@@ -283,5 +288,19 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       timer = undefined
     },
   }
+  const now: VerificationKeyNowHook['now'] = (kid) => {
+    const at = clock.now()
+    // Only a fresh copy with an active key answers here: anything else (a reload, a bootstrap, the
+    // unknown-kid re-read) is what verificationKey does.
+    if (!cached || at - cached.loadedAt >= config.refreshMs || !activeKeyAt(cached.state.keys, at)) return undefined
+    const key = cached.state.keys.find((candidate) => candidate.kid === kid)
+    if (!key) return undefined
+    const status = keyStatusAt(key, at)
+    if (status === 'removed') return null
+    const imported = importedPublicKeys.get(kid)
+    return imported === undefined ? undefined : { kid: key.kid, alg: key.alg, status, key: imported }
+  }
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to compare by identity, never called
+  Object.defineProperty(ring, verificationKeyNowKey, { value: Object.freeze({ verificationKey: ring.verificationKey, now }), enumerable: true })
   return Object.freeze(ring)
 }

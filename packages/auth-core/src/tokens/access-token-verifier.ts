@@ -2,7 +2,9 @@ import { systemClock, type Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
 import type { KeyRing } from '../keys/key-ring.js'
 import type { SigningAlgorithm } from '../keys/signing-key.js'
-import { sha256 } from '../lib/crypto.js'
+import { sha256, sha256Now } from '../lib/crypto.js'
+import { verificationKeyNow } from '../keys/verification-key-now.js'
+import { verifyNowKey, type VerifyNowHook } from './verify-now.js'
 import { optionalNumber, requireMethods, requireObject } from '../lib/options.js'
 import type { AccessTokenClaims } from './access-token-claims.js'
 import { VerifiedTokenCache, type VerifiedToken } from './lib/verified-token-cache.js'
@@ -105,7 +107,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return key !== null && key.alg === entry.alg && key.key === entry.key
   }
 
-  return Object.freeze({
+  const verifier: AccessTokenVerifier = {
     async verify(token: unknown) {
       // What cannot be a token is refused by the full path, without hashing it.
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return verifyAccessJwt(token, policy, resolveKey)
@@ -126,7 +128,20 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       if (signer.used) cache.set(tokenHash, { ...signer.used, claims: copyClaims(claims) }, clock.now())
       return claims
     },
-  })
+  }
+  // The same hit as above without a promise: hashed at once, the key checked against the ring's
+  // fresh local copy. Whatever that cannot settle at once goes through verify().
+  const now: VerifyNowHook['now'] = (token) => {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined
+    const tokenHash = sha256Now(token)
+    if (tokenHash === undefined) return undefined
+    const hit = cache.get(tokenHash, clock.now())
+    if (!hit) return undefined
+    const key = verificationKeyNow(keyRing, hit.kid)
+    return key && key.alg === hit.alg && key.key === hit.key ? copyClaims(hit.claims) : undefined
+  }
+  Object.defineProperty(verifier, verifyNowKey, { value: Object.freeze({ owner: verifier, now }) })
+  return Object.freeze(verifier)
 }
 
 function resolveCache(value: unknown): VerifiedTokenCache | undefined {

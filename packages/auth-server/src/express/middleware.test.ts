@@ -24,6 +24,26 @@ describe('auth.middleware()', () => {
     expect(req.auth).toMatchObject({ user: { id: 'u-bob', roles: ['member'] }, strategy: 'session' })
   })
 
+  it('token strategy: goes on in the same tick for an access token verified before, and waits for a first sight', async () => {
+    const { auth, tokens } = await createTestApp({ strategy: 'token' })
+    // Issuing verifies the new token once, so the cache knows it from the first request.
+    const { cookie } = await auth.issueSession(bob)
+    const known = exchange(cookie)
+    const next = vi.fn()
+    auth.middleware()(known.req, known.res, next)
+    expect(next).toHaveBeenCalledOnce()
+    expect(known.req.auth).toMatchObject({ user: { id: 'u-bob', roles: ['member'] }, strategy: 'token' })
+
+    // A token this verifier has not seen (minted elsewhere) costs one signature check, then waits.
+    const { token } = await tokens!.accessTokens.issue({ sub: 'u-bob', sid: known.req.auth!.session.id, roles: ['member'] })
+    const fresh = exchange(`__Host-access=${token}`)
+    const later = vi.fn()
+    auth.middleware()(fresh.req, fresh.res, later)
+    expect(later).not.toHaveBeenCalled()
+    await vi.waitFor(() => expect(later).toHaveBeenCalledWith())
+    expect(fresh.req.auth?.user.id).toBe('u-bob')
+  })
+
   it('waits for the store when it must, and passes a store outage to next(err)', async () => {
     const store = new MemorySessionStore()
     const sessions = createSessionManager({ store })

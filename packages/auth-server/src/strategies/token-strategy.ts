@@ -1,4 +1,5 @@
 import { isAuthError, type AccessTokenClaims, type AccessTokenVerifier, type RefreshedTokens, type SessionManager } from '@acme/auth-core'
+import { verifyNow } from '@acme/auth-core/internal'
 import { decodeJwt } from 'jose'
 import type { AuthTokenOptions } from '../config/auth-options.js'
 import { clearAuthCookies, clearLegacyRefreshCookie, setAuthCookie, type CookiePolicy } from '../cookies/cookie-policy.js'
@@ -89,12 +90,14 @@ export function createTokenStrategy(
   const strategy: TokenStrategy = {
     kind: 'token',
 
-    async authenticate(ex) {
+    authenticate(ex) {
       const token = read(ex, 'access')
       if (token === undefined) return null
+      // A token verified before (the cache, its key still published) answers at once.
+      const cached = verifyNow(verifiers.cookie, token)
+      if (cached) return authFromClaims(cached, 'token')
       // Expired or otherwise invalid: anonymous until the client refreshes.
-      const claims = await verifyOrNull(verifiers.cookie, token)
-      return claims ? authFromClaims(claims, 'token') : null
+      return verifyOrNull(verifiers.cookie, token).then((claims) => (claims ? authFromClaims(claims, 'token') : null))
     },
 
     async authenticateBearer(token) {
