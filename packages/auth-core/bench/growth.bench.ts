@@ -1,6 +1,6 @@
 // How cost grows (issue: "validate flat from 1 k to 1 M sessions, refresh with 1 vs 50 devices,
 // revocation to 4 instances"): validate() ops/s with 1 k, 100 k and 1 M other sessions in the
-// memory store; refresh rotations/s for a user with 1 and with 50 devices (families + sessions);
+// memory store and in Redis (uncached: every validate is a round trip); refresh rotations/s for a user with 1 and with 50 devices (families + sessions);
 // and the time from a revoke on one instance until four other instances (own caches, one private
 // Redis, pub/sub) all reject the token, p50 / p99 over many revocations.
 import { startRedisServer } from '../../auth-testing/src/redis/redis-server.js'
@@ -13,42 +13,79 @@ import { RedisSessionStore } from '../src/redis/redis-session-store.js'
 import { createSessionManager } from '../src/sessions/session-manager.js'
 import { MemorySessionStore } from '../src/sessions/memory-session-store.js'
 import type { SessionRecord } from '../src/sessions/session.js'
+import type { SessionStore } from '../src/sessions/session-store.js'
 import { createAccessTokens } from '../src/tokens/access-tokens.js'
 import { runBench, type BenchRow } from './lib/harness.js'
 
 const quick = process.env.BENCH_QUICK === '1'
 const day = 24 * 60 * 60 * 1000
 
-/** `n` sessions of other users, written straight into the store (what sign-ins would have left). */
-async function fill(store: MemorySessionStore, n: number) {
+const sizes = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000]
+
+/**
+ * Tops the store up to `n` sessions of other users, written through the store's own `create` (what
+ * sign-ins would have left: the session and its user's index), 1000 at a time.
+ */
+async function fill(store: SessionStore, from: number, n: number) {
   const now = Date.now()
-  for (let i = 0; i < n; i++) {
-    const record: SessionRecord = {
-      id: `filler${i.toString(36).padStart(18, '0')}`,
-      userId: `user-${i % 50_000}`,
-      secretHash: 'x'.repeat(43),
-      createdAt: now, lastSeenAt: now, idleExpiresAt: now + 7 * day, absoluteExpiresAt: now + 30 * day,
-      authLevel: 'password', authenticatedAt: now, data: {},
-    }
-    await store.create(record, now)
+  for (let i = from; i < n; i += 1000) {
+    await Promise.all(
+      Array.from({ length: Math.min(1000, n - i) }, (_, j) => {
+        const userId = `user-${(i + j) % 50_000}`
+        const record: SessionRecord = {
+          id: store.createId?.(userId) ?? `filler${(i + j).toString(36).padStart(18, '0')}`,
+          userId,
+          secretHash: 'x'.repeat(43),
+          createdAt: now, lastSeenAt: now, idleExpiresAt: now + 7 * day, absoluteExpiresAt: now + 30 * day,
+          authLevel: 'password', authenticatedAt: now, data: {},
+        }
+        return store.create(record, now)
+      }),
+    )
   }
 }
 
-async function validateRows(): Promise<BenchRow[]> {
-  const sizes = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000]
+const validateTask = (size: number) => `validate() with ${size.toLocaleString('en')} sessions stored`
+
+async function memoryValidateRows(): Promise<BenchRow[]> {
   const tasks: Record<string, () => unknown> = {}
   const keep: unknown[] = []
   for (const size of sizes) {
     const store = new MemorySessionStore()
-    await fill(store, size)
+    await fill(store, 0, size)
     const sessions = createSessionManager({ store })
     const { token } = await sessions.create('bench-user')
     keep.push(store)
-    tasks[`validate() with ${size.toLocaleString('en')} sessions stored`] = () => sessions.validate(token)
+    tasks[`${validateTask(size)} (memory store)`] = () => sessions.validate(token)
   }
   const rows = await runBench('growth: validate() vs sessions stored (memory store)', tasks)
   keep.length = 0
   return rows
+}
+
+/** One private Redis, one logical database per size (own keyspace), measured one after the other. */
+async function redisValidateRows(): Promise<BenchRow[]> {
+  const redis = await startRedisServer({ persistent: false })
+  const clients: Redis[] = []
+  try {
+    const tasks: Record<string, () => unknown> = {}
+    for (const [db, size] of sizes.entries()) {
+      const client = new Redis(redis.url, { lazyConnect: true, db })
+      await client.connect()
+      clients.push(client)
+      const store = new RedisSessionStore({ client, prefix: `bench:growth:${process.pid}:` })
+      const sessions = createSessionManager({ store })
+      const { token } = await sessions.create('bench-user')
+      await fill(store, 1, size)
+      for (let i = 0; i < 2000; i++) await sessions.validate(token) // warm the client and the JIT
+      tasks[`${validateTask(size)} (Redis, uncached)`] = () => sessions.validate(token)
+    }
+    const keys = await Promise.all(clients.map((client) => client.dbsize()))
+    return await runBench(`growth: validate() vs sessions stored (Redis, uncached; keys per database ${keys.join(' / ')})`, tasks, { time: 2_000, warmupTime: 200 })
+  } finally {
+    for (const client of clients) client.disconnect()
+    await redis.close()
+  }
 }
 
 async function refreshRows(): Promise<BenchRow[]> {
@@ -123,7 +160,7 @@ async function revocationRows() {
 }
 
 export default async function growthBench() {
-  const validate = await validateRows()
+  const validate = [...(await memoryValidateRows()), ...(await redisValidateRows())]
   const refresh = await refreshRows()
   const revocationToFourInstances = await revocationRows()
   return { rows: [...validate, ...refresh], revocationToFourInstances }

@@ -18,7 +18,7 @@ import { benchRedis, sharedCookie, startProtectedServers } from './protected-rou
 import { protectedScenarios, type ProtectedScenario } from './lib/protected-scenarios.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const names = (process.env.BENCH_INSTR_SCENARIOS ?? 'bare,ideal,acme-memory,acme-redis-cached,acme-redis,express-session-memory,acme-token').split(',') as ProtectedScenario[]
+const names = (process.env.BENCH_INSTR_SCENARIOS ?? 'bare,ideal,acme-memory,acme-redis-cached,acme-redis,express-session-memory,express-session-redis,acme-token').split(',') as ProtectedScenario[]
 const warmup = Number(process.env.BENCH_INSTR_WARMUP ?? 6000)
 const requests = Number(process.env.BENCH_INSTR_REQUESTS ?? 2000)
 const passes = Number(process.env.BENCH_INSTR_PASSES ?? 3)
@@ -102,6 +102,8 @@ const ratios = {
   'ideal vs bare': ratio('ideal', 'bare'),
   'acme-token vs bare': ratio('acme-token', 'bare'),
   'acme-redis-cached vs bare': ratio('acme-redis-cached', 'bare'),
+  'acme-redis vs express-session-redis': ratio('acme-redis', 'express-session-redis'),
+  'acme-memory vs express-session-memory': ratio('acme-memory', 'express-session-memory'),
 }
 const md = [
   `# Instructions per protected request (callgrind), ${new Date().toISOString()}`,
@@ -117,6 +119,6 @@ const md = [
   ...Object.entries(ratios).filter(([, value]) => value !== undefined).map(([name, value]) => `| ${name} | ${value} |`),
   '',
 ].join('\n')
-writeFileSync(`${resultsDir}instructions.json`, JSON.stringify({ warmup, requests, passes, rows, ratios }, null, 2))
+writeFileSync(`${resultsDir}instructions.json`, JSON.stringify({ at: new Date().toISOString(), node: process.version, warmup, requests, passes, rows, ratios }, null, 2))
 writeFileSync(`${resultsDir}instructions.md`, md)
 console.log(md)
