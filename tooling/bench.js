@@ -40,7 +40,7 @@ export function benchSettings() {
   return Object.freeze({
     quick,
     rounds: number('BENCH_ROUNDS', quick ? 2 : 5),
-    durationSeconds: number('BENCH_DURATION', quick ? 2 : 6),
+    durationSeconds: number('BENCH_DURATION', quick ? 2 : 3),
     warmupSeconds: number('BENCH_WARMUP', 1),
     connections: number('BENCH_CONNECTIONS', 20),
   })

@@ -1,6 +1,11 @@
-// Interleaved rounds of autocannon runs: every scenario once per round, the order rotating each
-// round, a correctness gate before each load, and ratios computed within a round (both sides ran
-// seconds apart, under the same machine noise) before they are summarised as median with min–max.
+// Paired, interleaved rounds of autocannon runs. Each ratio is measured as a block of four slices,
+// A B B A (numerator, denominator, denominator, numerator), so both sides run within seconds of
+// each other and a linear drift of the machine's speed cancels out; the round's ratio is
+// (A₁ + A₂) ÷ (B₁ + B₂). Every round runs every block, in an order that rotates by one per round;
+// a correctness gate precedes each block, and the rounds' ratios are summarised as the median with
+// min–max. On this kind of host (two shared cores whose speed moves by ±15 % within a minute),
+// measuring each scenario once per round let a ratio's two sides run a minute apart, and one
+// round's ratio swung by ±25 %.
 import { benchSettings, machine, machineBusyPercent, rotation, spread, type BenchSettings, type MachineInfo, type Spread } from '@acme/tooling/bench'
 import autocannon from 'autocannon'
 
@@ -15,8 +20,8 @@ export interface Scenario<Name extends string = string> {
 
 export interface Sample {
   round: number
-  /** 0-based position in the round's order. */
-  position: number
+  /** The ratio block (numerator ÷ denominator) this slice belonged to. */
+  block: string
   requestsPerSecond: number
   p50Ms: number
   p99Ms: number
@@ -79,7 +84,7 @@ export async function gate(scenario: Scenario, cookie: string): Promise<void> {
 }
 
 /** One autocannon run; throws when any response was not 2xx or any request failed. */
-export async function load(scenario: Scenario, cookie: string, seconds: number, connections: number): Promise<Omit<Sample, 'round' | 'position'>> {
+export async function load(scenario: Scenario, cookie: string, seconds: number, connections: number): Promise<Omit<Sample, 'round' | 'block'>> {
   const result = await autocannon({ url: scenario.url, headers: { cookie }, connections, duration: seconds })
   const failures = result.non2xx + result.errors + result.timeouts
   if (failures > 0) {
@@ -94,8 +99,11 @@ export async function load(scenario: Scenario, cookie: string, seconds: number, 
 }
 
 /**
- * Runs `settings.rounds` rounds. `cookieFor(round)` gives the one Cookie header every scenario of
- * that round carries. Before a scenario's first round it is warmed up for longer.
+ * Runs `settings.rounds` rounds of paired blocks, one per distinct numerator ÷ denominator pair of
+ * `ratios` (a pair's req/s and p99 ratios come from the same slices). `cookieFor(round)` gives the
+ * one Cookie header every scenario of that round carries. Each scenario is warmed up once, before
+ * the first round and again, unmeasured, before each slice; each side of a block gets
+ * `settings.durationSeconds` measured per round, in two slices.
  */
 export async function runRounds<Name extends string>(
   title: string,
@@ -106,26 +114,48 @@ export async function runRounds<Name extends string>(
 ): Promise<RoundsResult> {
   const machineBefore = machine()
   const othersBusyPercentBefore = await machineBusyPercent()
+  const byName = new Map(scenarios.map((s) => [s.name, s]))
   const samples = new Map<Name, Sample[]>(scenarios.map((s) => [s.name, []]))
+  const blocks = [...new Map(ratios.map((r) => [`${r.numerator} ÷ ${r.denominator}`, [r.numerator, r.denominator] as const])).entries()]
+  for (const [, pair] of blocks) for (const name of pair) if (!byName.has(name)) throw new Error(`ratio over unknown scenario ${name}`)
+  /** Per block and round: the numerator's and the denominator's two slices. */
+  const slices = new Map(blocks.map(([key]) => [key, [] as Array<{ top: Sample[]; bottom: Sample[] }>]))
+  const slice = settings.durationSeconds / 2
   let cookieHeaderBytes = 0
-  const planned = scenarios.length * (settings.rounds * (settings.durationSeconds + settings.warmupSeconds) + 2 * settings.warmupSeconds)
-  console.log(`\n## ${title}: ${settings.rounds} rounds × ${scenarios.length} scenarios × (${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s), about ${Math.ceil(planned / 60)} min`)
+  const planned = scenarios.length * settings.warmupSeconds * 3 + settings.rounds * blocks.length * 4 * (settings.warmupSeconds + slice)
+  console.log(`\n## ${title}: ${settings.rounds} rounds × ${blocks.length} paired blocks (A B B A; each slice ${settings.warmupSeconds} s warm-up + ${slice} s), about ${Math.ceil(planned / 60)} min`)
   if (settings.quick) console.log('   BENCH_QUICK: a smoke run of the harness, not a measurement')
   if ((othersBusyPercentBefore ?? 0) > 15) console.warn(`   the machine is busy: other processes use ${othersBusyPercentBefore} % of the CPUs`)
 
   for (let round = 0; round < settings.rounds; round++) {
     const cookie = await cookieFor(round)
     cookieHeaderBytes = Buffer.byteLength(cookie)
-    const order = rotation(scenarios, round)
-    for (const [position, scenario] of order.entries()) {
-      await gate(scenario, cookie)
-      const warmup = round === 0 ? settings.warmupSeconds * 3 : settings.warmupSeconds
-      await load(scenario, cookie, warmup, settings.connections)
-      const sample = { round, position, ...(await load(scenario, cookie, settings.durationSeconds, settings.connections)) }
-      samples.get(scenario.name)!.push(sample)
+    if (round === 0) {
+      for (const scenario of scenarios) {
+        await gate(scenario, cookie)
+        await load(scenario, cookie, settings.warmupSeconds * 3, settings.connections)
+      }
     }
-    const line = order.map((s) => `${s.name} ${samples.get(s.name)!.at(-1)!.requestsPerSecond}`).join(', ')
-    console.log(`   round ${round + 1}/${settings.rounds} (req/s): ${line}`)
+    const line: string[] = []
+    for (const [key, [numerator, denominator]] of rotation(blocks, round)) {
+      const top = byName.get(numerator)!
+      const bottom = byName.get(denominator)!
+      await gate(top, cookie)
+      await gate(bottom, cookie)
+      const taken: Record<'top' | 'bottom', Sample[]> = { top: [], bottom: [] }
+      for (const [side, scenario] of [['top', top], ['bottom', bottom], ['bottom', bottom], ['top', top]] as const) {
+        // Every slice, unmeasured first: a server that idled runs its first second or two 20–35 %
+        // slower (measured here without it: second slices beat first ones by a median 1.19–1.35 ×).
+        await load(scenario, cookie, settings.warmupSeconds, settings.connections)
+        const sample = { round, block: key, ...(await load(scenario, cookie, slice, settings.connections)) }
+        taken[side].push(sample)
+        samples.get(scenario.name)!.push(sample)
+      }
+      slices.get(key)!.push(taken)
+      const sum = (list: Sample[]) => list.reduce((total, s) => total + s.requestsPerSecond, 0)
+      line.push(`${key} ${(sum(taken.top) / sum(taken.bottom)).toFixed(2)}`)
+    }
+    console.log(`   round ${round + 1}/${settings.rounds}: ${line.join(', ')}`)
   }
 
   const summaries: ScenarioSummary[] = scenarios.map(({ name }) => {
@@ -139,13 +169,12 @@ export async function runRounds<Name extends string>(
     }
   })
   const ratioResults = ratios.map((ratio): RatioResult => {
-    const top = samples.get(ratio.numerator)!
-    const bottom = samples.get(ratio.denominator)!
     const metric = ratio.metric ?? 'requestsPerSecond'
     const comparison = ratio.comparison ?? 'at-least'
     // p99 is in whole milliseconds and can be 0 on loopback: count 0 as 1 ms rather than divide by 0.
     const value = (sample: Sample) => (metric === 'p99Ms' ? Math.max(1, sample.p99Ms) : sample.requestsPerSecond)
-    const perRound = top.map((sample, i) => Number((value(sample) / value(bottom[i]!)).toFixed(3)))
+    const sum = (list: Sample[]) => list.reduce((total, sample) => total + value(sample), 0)
+    const perRound = slices.get(`${ratio.numerator} ÷ ${ratio.denominator}`)!.map(({ top, bottom }) => Number((sum(top) / sum(bottom)).toFixed(3)))
     const summary = spread(perRound)
     const met = ratio.goal === undefined ? undefined : comparison === 'at-least' ? summary.median >= ratio.goal : summary.median <= ratio.goal
     return { name: ratio.name, numerator: ratio.numerator, denominator: ratio.denominator, metric, comparison, goal: ratio.goal, ...summary, met }
@@ -171,7 +200,7 @@ export async function runRounds<Name extends string>(
   )
 
   return {
-    method: { ...settings, order: 'interleaved, rotating one place per round', loadGenerator: `autocannon, ${settings.connections} connections, in the bench process`, cookieHeaderBytes },
+    method: { ...settings, order: 'paired blocks (A B B A) per ratio, the block order rotating one place per round', loadGenerator: `autocannon, ${settings.connections} connections, in the bench process`, cookieHeaderBytes },
     machineBefore,
     machineAfter: machine(),
     othersBusyPercentBefore,
