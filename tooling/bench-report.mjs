@@ -35,12 +35,18 @@ const median = (values) => {
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
-/** Median over rounds of a scenario's req/s ÷ another's in the same round. */
-const perRound = (bench, scenario, base) => {
-  const top = bench?.scenarios?.find((s) => s.scenario === scenario)?.samples
-  const bottom = bench?.scenarios?.find((s) => s.scenario === base)?.samples
-  if (!top || !bottom || top.length !== bottom.length) return undefined
-  return median(top.map((sample, i) => sample.requestsPerSecond / bottom[i].requestsPerSecond))
+/**
+ * A scenario's req/s over another's: the paired ratio when the bench measured that pair (median of
+ * its rounds), else the ratio of the two scenarios' medians over all their slices, marked with *.
+ */
+const versus = (bench, scenario, base) => {
+  if (scenario === base) return '1.00'
+  const paired = bench?.ratios?.find((r) => r.numerator === scenario && r.denominator === base && r.metric === 'requestsPerSecond')
+  if (paired) return fmt(paired.median)
+  const of = (name) => bench?.scenarios?.find((s) => s.scenario === name)?.requestsPerSecond?.median
+  const top = of(scenario)
+  const bottom = of(base)
+  return top && bottom ? `${fmt(top / bottom)}*` : 'n/a'
 }
 
 // ---- goals -------------------------------------------------------------------------------------
@@ -122,7 +128,7 @@ cannot; it ignores waiting (the Redis round trip) and cache misses, so it comple
 code moves by about ±3 % between runs.
 
 ${table(instructions.rows, [['scenario', (r) => r.scenario], ['instructions per request', (r) => r.instructionsPerRequest.toLocaleString('en')], ['passes', (r) => r.passes.map((n) => n.toLocaleString('en')).join(' / ')]])}
-${table(Object.entries(instructions.ratios).filter(([, value]) => value !== undefined && value !== null), [['throughput ratio the counts imply (denominator's instructions ÷ numerator's)', ([name]) => name], ['', ([, value]) => fmt(value, 3)]])}`
+${table(Object.entries(instructions.ratios).filter(([, value]) => value !== undefined && value !== null), [['throughput ratio the counts imply (denominator’s instructions ÷ numerator’s)', ([name]) => name], ['', ([, value]) => fmt(value, 3)]])}`
   : '_not run: `pnpm --filter @acme/auth-server bench:instructions`_\n'
 
 // ---- SVG: one row per ratio: whisker min–max, dot at the median, dashed line at the goal ---------
@@ -184,8 +190,8 @@ const methodText = method
 - **Pinning**: ${machineOf.pinned ? `the load generator (autocannon, in the bench process) on core ${machineOf.loadGeneratorCore}, each server under test in its own child process on core ${machineOf.serverCore} (\`taskset -c ${machineOf.serverCore}\`). Redis and the BFF's upstream sit beside the load generator, on core ${machineOf.loadGeneratorCore}.` : 'none (no `taskset`, or one core): load generator, servers and Redis share the CPUs.'}
 - **Redis**: ${protectedRoute?.redis ?? 'n/a'}.
 - **PostgreSQL**: ${protectedRoute?.postgres ?? 'n/a'}; node-postgres pools of 10 (the cached Acme scenario LISTENs on a pool of 1 of its own).
-- **Rounds**: ${method.rounds} rounds; in each, every scenario runs once (${method.warmupSeconds} s warm-up, three times that in the first round, then ${method.durationSeconds} s measured) and the order rotates by one each round. ${method.loadGenerator}.
-- **Ratios** are computed within a round (both sides measured seconds apart), then summarised as the median of the rounds with their min–max. A goal is met when the median meets it.
+- **Paired rounds**: every scenario is warmed up once (${method.warmupSeconds * 3} s). Then ${method.rounds} rounds; in each, every ratio is one block of four slices, A B B A (numerator, denominator, denominator, numerator), each ${method.warmupSeconds} s of unmeasured load and then ${method.durationSeconds / 2} s measured, and the order of the blocks rotates by one each round. (The per-slice warm-up matters: a server that idled runs its first second or two 20–35 % slower; without it, second slices beat first ones by a median 1.19–1.35 ×.) ${method.loadGenerator}.
+- **Ratios**: a round's ratio is (A₁ + A₂) ÷ (B₁ + B₂), so both sides ran within seconds of each other and a steady drift of the machine's speed cancels out; the rounds are summarised as the median with min–max. A goal is met when the median meets it. (Measuring each scenario once per round instead let a ratio's two sides run a minute apart, and on this host one round's ratio then swung by ±25 %.) Scenario req/s below are medians over all of a scenario's slices; a "× bare" or "× ideal" marked * is a ratio of such medians, not a paired measurement.
 - **Same request everywhere**: every scenario gets one identical Cookie header (${method.cookieHeaderBytes} bytes) holding every scenario's credentials: \`__Host-sid\` (shared by the ideal and the Acme session scenarios), express-session's \`sid\`, and \`__Host-access\` (a fresh access token each round).
 - **Correctness gates** before every load: the request with the cookie answers 200 with the user, one without it answers 401 (not asked of bare Express and the plain proxies); any non-2xx, error or timeout during a load fails the bench.
 - **No shortcuts**: each app is \`app.use(<authenticate>)\`, \`app.get('/protected', <guard>, handler)\`, then the error handler; sessions are validated per request with the library defaults (idle expiry sliding, one store write per 60 s touch interval; express-session touches its store on every request, its default).${slid ? ` Over the run the stored Acme sessions' \`lastSeenAt\` moved by ${slid}.` : ''}`
@@ -211,7 +217,7 @@ ${table(s.top.slice(0, 15), [['function', (f) => `\`${f.name}\``], ['where', (f)
   .join('\n')}`
   : '_not run: `pnpm --filter @acme/auth-server bench:profile`_\n'
 
-const bareOrIdeal = (bench, base) => (r) => fmt(perRound(bench, r.scenario, base))
+const bareOrIdeal = (bench, base) => (r) => versus(bench, r.scenario, base)
 
 const md = `# Benchmarks
 
@@ -291,7 +297,7 @@ ${table([...rows('sessions'), ...rows('passwords')], [['task', (r) => r.name], [
 - \`pnpm bench\`: everything, then this report. About ${estimateMinutes()} minutes on 2 cores.
 - \`BENCH_QUICK=1 pnpm bench\`: a smoke run of the harness (2 rounds × 2 s), marked as such here.
 - \`BENCH_ONLY=protected pnpm --filter @acme/auth-server bench\`: one bench; \`BENCH_ROUNDS\`, \`BENCH_DURATION\` (s),
-  \`BENCH_WARMUP\` (s), \`BENCH_CONNECTIONS\` override the defaults (5, 6, 1, 20); \`REDIS_URL\` uses an existing Redis
+  \`BENCH_WARMUP\` (s), \`BENCH_CONNECTIONS\` override the defaults (5 rounds, 3 s measured per side of a block, 1 s warm-up per slice, 20); \`REDIS_URL\` uses an existing Redis
   instead of a private one (it is then not pinned); \`DATABASE_URL\` a throw-away database on an existing PostgreSQL
   (created, then dropped) instead of a private server.
 - \`pnpm --filter @acme/auth-server bench:profile\`: the CPU profile and allocation counts of section 3.
@@ -299,13 +305,14 @@ ${table([...rows('sessions'), ...rows('passwords')], [['task', (r) => r.name], [
 `
 
 function estimateMinutes() {
-  const m = method ?? { rounds: 5, durationSeconds: 6, warmupSeconds: 1 }
+  const m = method ?? { rounds: 5, durationSeconds: 3, warmupSeconds: 1 }
   const rounds = m.quick ? 5 : m.rounds
-  const duration = m.quick ? 6 : m.durationSeconds
+  const duration = m.quick ? 3 : m.durationSeconds
   const warmup = m.quick ? 1 : m.warmupSeconds
-  const loadSeconds = (8 + 3) * (rounds * (duration + warmup) + 2 * warmup)
-  // + server start-ups, auth-core's in-process benches (~90 s), sign-in (15 s).
-  return Math.ceil((loadSeconds + 30 + 90 + 20) / 60)
+  // Paired blocks: 12 in the protected route, 2 in the BFF, 1 for Next.js, four slices each; 18 scenarios warmed up.
+  const loadSeconds = 15 * rounds * 4 * (warmup + duration / 2) + 18 * 3 * warmup
+  // + builds and server start-ups (~4 min), auth-core's benches with the 1 M-session growth (~5 min), sign-in (~1.5 min).
+  return Math.ceil(loadSeconds / 60 + 4 + 5 + 1.5)
 }
 
 mkdirSync(join(root, 'docs'), { recursive: true })
