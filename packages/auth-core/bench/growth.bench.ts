@@ -15,7 +15,7 @@ import { MemorySessionStore } from '../src/sessions/memory-session-store.js'
 import type { SessionRecord } from '../src/sessions/session.js'
 import type { SessionStore } from '../src/sessions/session-store.js'
 import { createAccessTokens } from '../src/tokens/access-tokens.js'
-import { runBench, type BenchRow } from './lib/harness.js'
+import { runRounds, type BenchRow } from './lib/harness.js'
 
 const quick = process.env.BENCH_QUICK === '1'
 const day = 24 * 60 * 60 * 1000
@@ -58,7 +58,7 @@ async function memoryValidateRows(): Promise<BenchRow[]> {
     keep.push(store)
     tasks[`${validateTask(size)} (memory store)`] = () => sessions.validate(token)
   }
-  const rows = await runBench('growth: validate() vs sessions stored (memory store)', tasks)
+  const rows = await runRounds('growth: validate() vs sessions stored (memory store)', tasks)
   keep.length = 0
   return rows
 }
@@ -81,7 +81,7 @@ async function redisValidateRows(): Promise<BenchRow[]> {
       tasks[`${validateTask(size)} (Redis, uncached)`] = () => sessions.validate(token)
     }
     const keys = await Promise.all(clients.map((client) => client.dbsize()))
-    return await runBench(`growth: validate() vs sessions stored (Redis, uncached; keys per database ${keys.join(' / ')})`, tasks, { time: 2_000, warmupTime: 200 })
+    return await runRounds(`growth: validate() vs sessions stored (Redis, uncached; keys per database ${keys.join(' / ')})`, tasks)
   } finally {
     for (const client of clients) client.disconnect()
     await redis.close()
@@ -106,7 +106,7 @@ async function refreshRows(): Promise<BenchRow[]> {
       current = (await families.rotate(current)).refreshToken
     }
   }
-  return runBench('growth: refresh rotations vs devices of the user (memory stores)', tasks)
+  return runRounds('growth: refresh rotations vs devices of the user (memory stores)', tasks)
 }
 
 async function revocationRows() {
