@@ -23,10 +23,15 @@ const user = { id: 'bench-user', email: 'bench@example.com', name: 'Bench', role
 
 if (role === 'upstream') {
   const body = JSON.stringify({ notes: [{ id: 1, title: 'hello' }] })
-  serveBench((_req, res) => {
+  const server = serveBench((_req, res) => {
     res.setHeader('content-type', 'application/json')
     res.end(body)
   }, { cookie: () => '' })
+  // Longer than any pause between a proxy's slices: with Node's 5 s default, a keep-alive socket
+  // that idled through another block can be closed by the upstream just as Node's Agent reuses it
+  // (undici's pool reads the Keep-Alive hint, http.Agent does not), and the proxy answers 502. That
+  // race is real, but it is not what this bench compares.
+  server.keepAliveTimeout = 120_000
 } else if (role === 'hpm') {
   const app = express()
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })

@@ -2,7 +2,7 @@
 // the server's own answers (`cookie`), every child answers the profiler's: `mark` (the monotonic
 // clock in µs, the clock of --cpu-prof's timestamps), `alloc-start` and `alloc-stop` (bytes
 // allocated in between, from v8.GCProfiler: what each GC found used minus what the one before left).
-import { createServer, type RequestListener } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import { GCProfiler } from 'node:v8'
 
 export type Answers = Record<string, () => unknown>
@@ -42,7 +42,7 @@ function allocationAnswers(): Answers {
 }
 
 /** Serves `handler` on a free loopback port, prints `READY <port>`, answers the parent's IPC messages. */
-export function serveBench(handler: RequestListener, answers: Answers, onStop: () => Promise<void> = () => Promise.resolve()): void {
+export function serveBench(handler: RequestListener, answers: Answers, onStop: () => Promise<void> = () => Promise.resolve()): Server {
   const server = createServer(handler)
   const all: Answers = { ...allocationAnswers(), ...answers }
   process.on('message', (message: string) => {
@@ -57,4 +57,5 @@ export function serveBench(handler: RequestListener, answers: Answers, onStop: (
   })
   // The parent went away (a crashed bench): do not linger.
   process.on('disconnect', () => process.exit(0))
+  return server
 }
