@@ -31,7 +31,7 @@ import type { RequestListener } from 'node:http'
 import session from 'express-session'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import { createClient } from 'redis'
 import { createAuth, problemErrorHandler, requireAuth, type AuthOptions } from '../src/index.js'
 import { createFetchAuth } from '../src/fetch/index.js'
@@ -123,14 +123,15 @@ async function acmeSessionApp(store: SessionStore, cache: boolean): Promise<Buil
 /**
  * The hand-written ideal: parse the cookie, SHA-256 the secret, look the id up in a Map, compare
  * the hashes in constant time, check the expiry and slide it once a minute. The least a correct
- * opaque-session check does; ours ÷ ideal says how much of the cost is ours.
+ * opaque-session check does, with the fastest hash Node has (one-shot `crypto.hash()`, as core
+ * uses); ours ÷ ideal says how much of the cost is ours.
  */
 function idealApp(): Built {
   const token = env('BENCH_SESSION_TOKEN')
   const dot = token.indexOf('.')
   const now = Date.now()
   const sessions = new Map([
-    [token.slice(0, dot), { userId: user.id, secretHash: createHash('sha256').update(token.slice(dot + 1)).digest(), lastSeenAt: now, idleExpiresAt: now + 7 * day, absoluteExpiresAt: now + 30 * day }],
+    [token.slice(0, dot), { userId: user.id, secretHash: hash('sha256', token.slice(dot + 1), 'buffer'), lastSeenAt: now, idleExpiresAt: now + 7 * day, absoluteExpiresAt: now + 30 * day }],
   ])
   const cookieValue = (header: string | undefined, name: string): string | undefined => {
     if (header === undefined) return undefined
@@ -149,9 +150,9 @@ function idealApp(): Built {
     const split = value?.indexOf('.') ?? -1
     if (value !== undefined && split > 0) {
       const record = sessions.get(value.slice(0, split))
-      const hash = createHash('sha256').update(value.slice(split + 1)).digest()
+      const secretHash = hash('sha256', value.slice(split + 1), 'buffer')
       const at = Date.now()
-      if (record && timingSafeEqual(record.secretHash, hash) && at < record.idleExpiresAt && at < record.absoluteExpiresAt) {
+      if (record && timingSafeEqual(record.secretHash, secretHash) && at < record.idleExpiresAt && at < record.absoluteExpiresAt) {
         if (at - record.lastSeenAt >= 60_000) {
           record.lastSeenAt = at
           record.idleExpiresAt = Math.min(at + 7 * day, record.absoluteExpiresAt)

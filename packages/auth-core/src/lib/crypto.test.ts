@@ -1,6 +1,7 @@
+import * as nodeCrypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { fingerprint, randomToken, sha256, sha256WebCrypto, timingSafeEqual } from './crypto.js'
+import { fingerprint, nodeSha256, randomToken, sha256, sha256Now, sha256WebCrypto, timingSafeEqual } from './crypto.js'
 
 describe('crypto helpers', () => {
   it('makes 256-bit random tokens that never repeat', () => {
@@ -13,7 +14,20 @@ describe('crypto helpers', () => {
     for (const text of ['hello', '', 'żółw 🐢', randomToken(32)]) {
       const expected = createHash('sha256').update(text).digest('base64url')
       expect(await sha256(text)).toBe(expected)
+      expect(sha256Now(text)).toBe(expected)
       expect(await sha256WebCrypto(text)).toBe(expected) // the edge-runtime path
+    }
+  })
+
+  it('hashes alike with the one-shot crypto.hash() and, on a runtime without it, with a Hash object', () => {
+    expect(typeof nodeCrypto.hash).toBe('function') // Node 20.12+: the path this suite's runtime takes
+    const oneShot = nodeSha256(nodeCrypto)!
+    const withoutHash = nodeSha256({ createHash: nodeCrypto.createHash })!
+    expect(nodeSha256(undefined)).toBeUndefined()
+    for (const text of ['hello', '', 'żółw 🐢', randomToken(32), 'x'.repeat(450)]) {
+      const expected = createHash('sha256').update(text).digest('base64url')
+      expect(oneShot(text)).toBe(expected)
+      expect(withoutHash(text)).toBe(expected)
     }
   })
 

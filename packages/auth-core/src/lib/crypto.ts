@@ -5,20 +5,36 @@ export function randomToken(byteLength: number): string {
   return encodeBase64Url(crypto.getRandomValues(new Uint8Array(byteLength)))
 }
 
-interface NodeHashing {
+export interface NodeHashing {
   createHash(algorithm: 'sha256'): { update(data: string): { digest(encoding: 'base64url'): string } }
+  /** One-shot hashing (Node ≥ 20.12 and 21.7): no Hash object, about 2.5 × faster for a short input. */
+  hash?(this: void, algorithm: 'sha256', data: string, encoding: 'base64url'): string
 }
 
 // Node (≥ 20.16), Bun and Deno expose their built-ins without a static `node:` import, so this entry
-// still loads on edge runtimes. Measured here: node:crypto hashes a token in ~2 µs, Web Crypto's
+// still loads on edge runtimes. Measured here: node:crypto hashes a token in under 1 µs, Web Crypto's
 // digest() in ~50 µs (it hops to the thread pool) — and validate() hashes on every request.
 const nodeHashing = (
   globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeHashing | undefined
 
+/**
+ * The fastest synchronous SHA-256 a Node-compatible `crypto` has: the one-shot `hash()` where present
+ * (measured here: 0.23 µs for a session secret, 0.55 µs for an access token), else a Hash object
+ * (0.65 µs and 0.95 µs). Exported for its tests.
+ */
+export function nodeSha256(node: NodeHashing | undefined): ((text: string) => string) | undefined {
+  if (!node) return undefined
+  const { hash } = node
+  if (typeof hash === 'function') return (text) => hash('sha256', text, 'base64url')
+  return (text) => node.createHash('sha256').update(text).digest('base64url')
+}
+
+const hashNow = nodeSha256(nodeHashing)
+
 /** SHA-256 of a UTF-8 string, base64url-encoded. */
 export async function sha256(text: string): Promise<string> {
-  if (nodeHashing) return nodeHashing.createHash('sha256').update(text).digest('base64url')
+  if (hashNow) return hashNow(text)
   return sha256WebCrypto(text)
 }
 
@@ -27,7 +43,7 @@ export async function sha256(text: string): Promise<string> {
  * `undefined` where only Web Crypto exists: the per-request path skips a microtask with it.
  */
 export function sha256Now(text: string): string | undefined {
-  return nodeHashing?.createHash('sha256').update(text).digest('base64url')
+  return hashNow?.(text)
 }
 
 /** The Web Crypto path of {@link sha256}, used where no Node-compatible built-in exists. */
