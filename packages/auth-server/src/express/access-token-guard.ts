@@ -11,6 +11,7 @@ import type { RequestHandler } from 'express'
 import { problem } from '../errors/problem.js'
 import { ProblemError } from '../errors/problem-error.js'
 import { authFromClaims } from '../strategies/token-strategy.js'
+import { installAuthSlot } from './request-auth-slot.js'
 
 /** Options of {@link requireAccessToken}: where keys come from, and what the token must say. */
 export type RequireAccessTokenOptions = ({ jwksUrl: string | URL; keyRing?: never } | { keyRing: Pick<KeyRing, 'verificationKey'>; jwksUrl?: never }) & {
@@ -76,6 +77,7 @@ export function requireAccessToken(options: RequireAccessTokenOptions): RequestH
     const granted = new Set((claims.scope ?? '').split(' ').filter(Boolean))
     if (!scopes.every((scope) => granted.has(scope))) throw bearerProblem(403, 'insufficient_scope', 'A required scope is missing.')
     req.accessToken = claims
+    installAuthSlot(req)
     req.auth = authFromClaims(claims, 'bearer')
     next()
   }

@@ -15,7 +15,7 @@ export function bffMiddleware(bff: Bff): BffMiddleware {
   const middleware: RequestHandler = (req, res, next) => {
     const afterMount = bff.afterMount(req.url)
     if (afterMount === null) return next()
-    const ex = new ExpressExchange(req, res)
+    const ex = new ExpressExchange(req, res, req.path)
     bff
       .forward(ex, afterMount, (status, headers) => {
         res.status(status)

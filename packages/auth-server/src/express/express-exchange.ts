@@ -3,6 +3,7 @@ import type { Request, Response } from 'express'
 import type { Exchange } from '../http/exchange.js'
 import { tooLarge } from '../http/read-body.js'
 import type { RequestAuth } from '../core/request-auth.js'
+import { installAuthSlot } from './request-auth-slot.js'
 
 /**
  * The layer's view of an Express request: reads `req.headers` in place (no `Request` or `Headers`
@@ -11,15 +12,20 @@ import type { RequestAuth } from '../core/request-auth.js'
 export class ExpressExchange implements Exchange {
   readonly req: Request
   readonly res: Response
-  readonly path: string
   readonly canWriteCookies = true
   body?: unknown
   bearer?: boolean
+  #path: string | undefined
 
-  constructor(req: Request, res: Response, path: string = req.path) {
+  constructor(req: Request, res: Response, path?: string) {
     this.req = req
     this.res = res
-    this.path = path
+    this.#path = path
+  }
+
+  /** The path under the mount, read from Express only when asked: the middleware never needs it. */
+  get path(): string {
+    return (this.#path ??= this.req.path)
   }
 
   get method(): string {
@@ -41,6 +47,7 @@ export class ExpressExchange implements Exchange {
   }
 
   set auth(value: RequestAuth | null | undefined) {
+    installAuthSlot(this.req)
     this.req.auth = value
   }
 

@@ -12,6 +12,6 @@ export type ExpressRequestHandler = RequestHandler
  */
 export function expressHandler(handler: AuthHandler): RequestHandler {
   return (req, res, next) => {
-    handler(new ExpressExchange(req, res)).then((answer) => sendAnswer(res, answer)).catch(next)
+    handler(new ExpressExchange(req, res, req.path)).then((answer) => sendAnswer(res, answer)).catch(next)
   }
 }
