@@ -27,15 +27,21 @@ const cachedVerifier = (keyRing: Pick<KeyRing, 'verificationKey'> = ring): Acces
   createAccessTokenVerifier({ keyRing, issuer, audience: 'api', clock, cache: {} })
 
 describe('verifyNow (the per-request token check)', () => {
-  it('answers a token verified before at once, with a copy of its claims; a first sight goes through verify()', async () => {
-    const { token } = await tokens.issue(grant)
+  it('answers a token verified before at once, with the entry’s claims frozen to the last list; a first sight goes through verify()', async () => {
+    const { token } = await tokens.issue({ ...grant, amr: ['pwd'] })
     const verifier = cachedVerifier()
     expect(verifyNow(verifier, token)).toBeUndefined()
     await verifier.verify(token)
-    const claims = verifyNow(verifier, token)
-    expect(claims).toMatchObject({ sub: 'u1', sid: 's1', roles: ['member'] })
-    expect(Object.isFrozen(claims)).toBe(true)
-    expect(verifyNow(verifier, token)?.roles).not.toBe(claims?.roles)
+    const claims = verifyNow(verifier, token)!
+    expect(claims).toMatchObject({ sub: 'u1', sid: 's1', roles: ['member'], amr: ['pwd'] })
+    for (const frozen of [claims, claims.roles, claims.amr]) expect(Object.isFrozen(frozen)).toBe(true)
+    expect(() => claims.roles.push('admin')).toThrow(TypeError)
+    expect(() => claims.amr!.push('otp')).toThrow(TypeError)
+    // verify() still hands out a copy whose lists are the caller's own.
+    const copy = await verifier.verify(token)
+    copy.roles.push('admin')
+    copy.amr!.push('otp')
+    expect(verifyNow(verifier, token)).toMatchObject({ roles: ['member'], amr: ['pwd'] })
   })
 
   it('never answers past exp, nor for a tampered token, nor for what cannot be a token', async () => {

@@ -33,6 +33,11 @@ describe('auth.middleware()', () => {
     auth.middleware()(known.req, known.res, next)
     expect(next).toHaveBeenCalledOnce()
     expect(known.req.auth).toMatchObject({ user: { id: 'u-bob', roles: ['member'] }, strategy: 'token' })
+    // The cache's claims are shared and frozen; each request's identity has lists of its own.
+    ;(known.req.auth!.user.roles as string[]).push('admin')
+    const again = exchange(cookie)
+    auth.middleware()(again.req, again.res, vi.fn())
+    expect(again.req.auth?.user.roles).toEqual(['member'])
 
     // A token this verifier has not seen (minted elsewhere) costs one signature check, then waits.
     const { token } = await tokens!.accessTokens.issue({ sub: 'u-bob', sid: known.req.auth!.session.id, roles: ['member'] })

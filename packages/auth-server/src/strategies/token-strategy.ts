@@ -11,9 +11,10 @@ import { clientOf, createSessionFor, isNativeSession, requireCookieWrites } from
 import { levelOf, type ClientInfo, type SessionLevel, type Strategy } from './strategy.js'
 import type { DirectoryUser } from '../core/user-directory.js'
 
+/** The request's identity from verified claims; its lists are its own (the cache's claims are frozen and shared). */
 export function authFromClaims(claims: AccessTokenClaims, strategy: RequestAuth['strategy']): RequestAuth {
   return {
-    user: { id: claims.sub, roles: claims.roles },
+    user: { id: claims.sub, roles: [...claims.roles] },
     session: {
       id: claims.sid,
       expiresAt: claims.exp * 1000,
@@ -22,7 +23,7 @@ export function authFromClaims(claims: AccessTokenClaims, strategy: RequestAuth[
       // not a sign-in. 0 makes requireFreshSession ask for one: fail closed.
       authenticatedAt: claims.auth_time === undefined ? 0 : claims.auth_time * 1000,
       // RFC 8176 `amr` as the token carries it (a token minted before it did: none).
-      amr: claims.amr ?? [],
+      amr: claims.amr ? [...claims.amr] : [],
     },
     strategy,
   }
