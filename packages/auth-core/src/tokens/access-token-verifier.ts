@@ -125,7 +125,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       })
       // Only here, after every check passed; the cache keeps its own copy, so a caller that
       // changes its claims (roles, say) changes nothing for the next request.
-      if (signer.used) cache.set(tokenHash, { ...signer.used, claims: frozenClaims(claims) }, clock.now())
+      if (signer.used) cache.set(tokenHash, { ...signer.used, claims: copyClaims(claims, true) }, clock.now())
       return claims
     },
   }
@@ -152,17 +152,14 @@ function resolveCache(value: unknown): VerifiedTokenCache | undefined {
   return new VerifiedTokenCache(optionalNumber(options.maxEntries, 'options.cache.maxEntries', 10_000, { min: 1, max: 10_000_000, integer: true }))
 }
 
-/** A frozen copy whose lists are the copy's own. */
-function copyClaims(claims: AccessTokenClaims): AccessTokenClaims {
-  const copy = { ...claims, aud: Array.isArray(claims.aud) ? [...claims.aud] : claims.aud, roles: [...claims.roles] }
-  if (Array.isArray(claims.amr)) copy.amr = [...claims.amr]
-  return Object.freeze(copy)
-}
-
-/** The cache's copy: frozen with every list in it, so what `verifyNow` hands out cannot be changed. */
-function frozenClaims(claims: AccessTokenClaims): AccessTokenClaims {
-  const copy = { ...claims, roles: Object.freeze([...claims.roles]) } as AccessTokenClaims
-  if (Array.isArray(claims.aud)) copy.aud = Object.freeze([...claims.aud]) as string[]
-  if (Array.isArray(claims.amr)) copy.amr = Object.freeze([...claims.amr]) as string[]
+/**
+ * A frozen copy of `claims` with lists of its own: frozen too for the cache's entry (`frozenLists`,
+ * what `verifyNow` hands out), the caller's to change otherwise (what `verify()` returns).
+ */
+function copyClaims(claims: AccessTokenClaims, frozenLists = false): AccessTokenClaims {
+  const list = (items: readonly string[]): string[] => (frozenLists ? (Object.freeze([...items]) as string[]) : [...items])
+  const copy = { ...claims, roles: list(claims.roles) }
+  if (Array.isArray(claims.aud)) copy.aud = list(claims.aud)
+  if (Array.isArray(claims.amr)) copy.amr = list(claims.amr)
   return Object.freeze(copy)
 }

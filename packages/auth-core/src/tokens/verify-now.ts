@@ -17,7 +17,8 @@ export const verifyNowKey: unique symbol = Symbol.for('@acme/auth-core/access-to
  * the ring still publishes (its fresh local copy says so at once). `undefined` means "ask
  * `verify`": a miss, an expired entry, a stale ring, no cache, or a verifier
  * `createAccessTokenVerifier` did not make. It never refuses a token itself: every refusal, with
- * its error code, comes from `verify`.
+ * its error code, comes from `verify`. The claims are the cache entry's own, frozen with their
+ * lists: read them, and copy what you keep (the server's `authFromClaims` does).
  */
 export function verifyNow(verifier: AccessTokenVerifier, token: unknown): AccessTokenClaims | undefined {
   const hook = (verifier as { [verifyNowKey]?: VerifyNowHook })[verifyNowKey]

@@ -34,6 +34,6 @@ export function installAuthSlot(req: object): void {
   while (holder !== null && Object.getPrototypeOf(holder) !== IncomingMessage.prototype) holder = Object.getPrototypeOf(holder) as object | null
   // The holder is Express's `request` (or `IncomingMessage.prototype` itself for a bare Node request).
   const target = holder ?? (req instanceof IncomingMessage ? IncomingMessage.prototype : null)
-  if (target === null || Object.prototype.hasOwnProperty.call(target, 'auth')) return
+  if (target === null || Object.hasOwn(target, 'auth')) return
   Object.defineProperty(target, 'auth', accessor)
 }
