@@ -9,15 +9,24 @@ import type { AuthMetrics, StoreName } from '../metrics/auth-metrics.js'
  */
 export function createStoreGuard(storeName: string, metered?: { store: StoreName; metrics: AuthMetrics }) {
   const failed = failure(storeName, metered)
-  return async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+  // Every store read goes through here: one `.then`, no async frame of its own.
+  return <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     const started = metered ? performance.now() : 0
+    let pending: Promise<T>
     try {
-      const result = await run()
-      metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
-      return result
+      pending = Promise.resolve(run())
     } catch (error) {
-      throw failed(operation, error, started)
+      return Promise.reject(failed(operation, error, started))
     }
+    return pending.then(
+      (result) => {
+        metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
+        return result
+      },
+      (error: unknown) => {
+        throw failed(operation, error, started)
+      },
+    )
   }
 }
 

@@ -8,21 +8,35 @@ export type RedisClient = Redis | Cluster
  * Runs one store operation and turns any connection or server failure into
  * `ERR_STORE_UNAVAILABLE`, so callers fail closed with a typed error (the server maps it to 503).
  * With `timeoutMs`, an operation that has not answered by then fails the same way instead of
- * hanging the request (ioredis queues commands while it reconnects).
+ * hanging the request (ioredis queues commands while it reconnects). Every uncached session check
+ * comes through here, so it settles one promise of its own (no `Promise.race`, no async frame).
  */
-export async function redisCall<T>(operation: string, run: () => Promise<T>, timeoutMs?: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
+export function redisCall<T>(operation: string, run: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  const unavailable = (cause: unknown) => new AuthError('ERR_STORE_UNAVAILABLE', `Redis ${operation} failed`, { cause })
+  let pending: Promise<T>
   try {
-    if (timeoutMs === undefined) return await run()
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
-    })
-    return await Promise.race([run(), timeout])
+    pending = Promise.resolve(run())
   } catch (error) {
-    throw new AuthError('ERR_STORE_UNAVAILABLE', `Redis ${operation} failed`, { cause: error })
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
+    return Promise.reject(unavailable(error))
   }
+  if (timeoutMs === undefined) {
+    return pending.then(undefined, (error: unknown) => {
+      throw unavailable(error)
+    })
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(unavailable(new Error(`timed out after ${timeoutMs} ms`))), timeoutMs)
+    pending.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(unavailable(error))
+      },
+    )
+  })
 }
 
 /** The `prefix` option of every Redis store: no braces (they would change the hash slot). */

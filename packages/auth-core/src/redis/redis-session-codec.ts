@@ -52,33 +52,38 @@ export function encodeSessionPatch(patch: SessionPatch): string {
   return JSON.stringify(compact(patch))
 }
 
-/** Rebuilds a record; `null` for a missing or foreign value. */
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+
+/**
+ * Rebuilds a record; `null` for a missing or foreign value. Runs on every uncached request, so it
+ * checks field by field and builds the record without spreads (V8's slow generic path).
+ */
 export function decodeSession(id: string, json: string | null): SessionRecord | null {
   if (json === null) return null
   let stored: Partial<StoredSession>
   let data: SessionRecord['data']
   try {
     stored = JSON.parse(json) as Partial<StoredSession>
-    data = JSON.parse(stored.d ?? '{}') as SessionRecord['data']
+    data = stored.d === undefined ? {} : (JSON.parse(stored.d) as SessionRecord['data'])
   } catch {
     return null
   }
-  const numbers = [stored.c, stored.l, stored.ie, stored.ae, stored.at]
-  if (typeof stored.u !== 'string' || typeof stored.h !== 'string' || !numbers.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-    return null
-  }
-  return {
+  const { u: userId, h: secretHash, c: createdAt, l: lastSeenAt, ie: idleExpiresAt, ae: absoluteExpiresAt, at: authenticatedAt } = stored
+  if (typeof userId !== 'string' || typeof secretHash !== 'string') return null
+  if (!isTime(createdAt) || !isTime(lastSeenAt) || !isTime(idleExpiresAt) || !isTime(absoluteExpiresAt) || !isTime(authenticatedAt)) return null
+  const record: SessionRecord = {
     id,
-    userId: stored.u,
-    secretHash: stored.h,
-    createdAt: stored.c!,
-    lastSeenAt: stored.l!,
-    idleExpiresAt: stored.ie!,
-    absoluteExpiresAt: stored.ae!,
+    userId,
+    secretHash,
+    createdAt,
+    lastSeenAt,
+    idleExpiresAt,
+    absoluteExpiresAt,
     authLevel: stored.al ?? defaultAuthLevel,
-    authenticatedAt: stored.at!,
+    authenticatedAt,
     data,
-    ...(stored.ua === undefined ? {} : { userAgent: stored.ua }),
-    ...(stored.ip === undefined ? {} : { ip: stored.ip }),
   }
+  if (stored.ua !== undefined) record.userAgent = stored.ua
+  if (stored.ip !== undefined) record.ip = stored.ip
+  return record
 }

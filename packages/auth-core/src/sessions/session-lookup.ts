@@ -61,20 +61,6 @@ export function createSessionLookup<Data extends SessionData = SessionData>(part
     return stored
   }
 
-  /** The record behind an id: the cached copy unless `fresh`, else the store's. */
-  const read = (id: string, now: number, fresh: boolean): Awaitable<SessionRecord | null> => {
-    // Notices may be lost while the store is not listening: the cache cannot be trusted then.
-    const cached = fresh || store.invalidationsLive?.() === false ? undefined : cache?.get(id, now)
-    if (cached) return cached
-    // Taken before the read: an invalidation that arrives during it must keep what it read out.
-    const generation = cache?.generation ?? 0
-    if (storeNow) {
-      const stored = guardNow('get', () => storeNow[readNow](id, now))
-      if (stored !== undefined) return keep(stored, now, generation)
-    }
-    return guard('get', () => store.get(id, now)).then((stored) => keep(stored, now, generation))
-  }
-
   const expire = async (record: SessionRecord) => {
     cache?.delete([record.id])
     metrics.sessionEnded('expired')
@@ -89,9 +75,18 @@ export function createSessionLookup<Data extends SessionData = SessionData>(part
     return expire(record)
   }
 
+  /** The live record behind an id that the secret proves: the cached copy unless `fresh`, else the store's. */
   const find = (id: string, secretHash: string, now: number, fresh: boolean): Awaitable<SessionRecord | null> => {
-    const record = read(id, now, fresh)
-    return record instanceof Promise ? record.then((stored) => check(stored, secretHash, now)) : check(record, secretHash, now)
+    // Notices may be lost while the store is not listening: the cache cannot be trusted then.
+    const cached = fresh || store.invalidationsLive?.() === false ? undefined : cache?.get(id, now)
+    if (cached) return check(cached, secretHash, now)
+    // Taken before the read: an invalidation that arrives during it must keep what it read out.
+    const generation = cache?.generation ?? 0
+    if (storeNow) {
+      const stored = guardNow('get', () => storeNow[readNow](id, now))
+      if (stored !== undefined) return check(keep(stored, now, generation), secretHash, now)
+    }
+    return guard('get', () => store.get(id, now)).then((stored) => check(keep(stored, now, generation), secretHash, now))
   }
 
   /** The live record a token proves at `now`, or `null`. */
