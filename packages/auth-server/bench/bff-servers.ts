@@ -14,7 +14,8 @@ import {
 import express from 'express'
 import { createProxyMiddleware } from 'http-proxy-middleware'
 import { Agent } from 'node:http'
-import { createAuth } from '../src/index.js'
+// By package name: the child runs the built package (dist), as an app would.
+import { createAuth } from '@acme/auth-server'
 import { serveBench } from './lib/bench-child.js'
 
 const [role, upstreamUrl] = process.argv.slice(2)

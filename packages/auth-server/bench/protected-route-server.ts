@@ -33,9 +33,9 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { hash, timingSafeEqual } from 'node:crypto'
 import { createClient } from 'redis'
-import { createAuth, problemErrorHandler, requireAuth, type AuthOptions } from '../src/index.js'
-import { createFetchAuth } from '../src/fetch/index.js'
-import { contextOf } from '../src/core/create-auth-core.js'
+// By package name, so the child runs the built packages (dist) as an app would, not our sources.
+import { createAuth, problemErrorHandler, requireAuth, type AuthOptions } from '@acme/auth-server'
+import { createFetchAuth } from '@acme/auth-server/fetch'
 import { fetchListener } from './lib/fetch-listener.js'
 import { serveBench, type Answers } from './lib/bench-child.js'
 import { protectedScenarios as scenarios, type ProtectedScenario } from './lib/protected-scenarios.js'
@@ -217,9 +217,12 @@ async function fetchSessionApp(): Promise<Built> {
   const store = new MemorySessionStore()
   await store.create(await recordFor(token), Date.now())
   const auth = createFetchAuth(acmeAuth(createSessionManager({ store })))
-  // The CSRF cookie a browser holds, bound to the session: /auth/session then issues no new one.
-  const csrf = contextOf(auth.core).csrf.issue(parseSessionToken(token)!.id)
-  return { app: fetchListener((request) => auth.handler(request), '/auth/session'), cookie: () => `__Host-sid=${token}; __Host-csrf=${csrf}` }
+  // The CSRF cookie a browser holds, bound to the session (the one its first /auth/session set):
+  // every later /auth/session then issues no new one.
+  const first = await auth.handler(new Request(`${origin}/auth/session`, { headers: { cookie: `__Host-sid=${token}` } }))
+  const csrf = first.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('__Host-csrf='))
+  if (csrf === undefined) throw new Error('GET /auth/session set no __Host-csrf cookie')
+  return { app: fetchListener((request) => auth.handler(request), '/auth/session'), cookie: () => `__Host-sid=${token}; ${csrf}` }
 }
 
 /** A pool on the bench's PostgreSQL, sized like an app's (node-postgres defaults, bounded timeouts as the core README says). */

@@ -3,7 +3,8 @@
 import { createSessionManager, MemorySessionStore } from '@acme/auth-core'
 import { createPasswordHasher } from '@acme/auth-core/argon2'
 import express from 'express'
-import { createAuth } from '../src/index.js'
+// By package name: the child runs the built package (dist), as an app would.
+import { createAuth } from '@acme/auth-server'
 
 const passwords = createPasswordHasher()
 const users = new Map([['alice@example.com', { id: 'u-alice', email: 'alice@example.com', name: 'Alice', roles: ['admin'], passwordHash: await passwords.hash('alice-password') }]])

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Agent, request } from 'undici'
+import { benchChildFlags, requireBuilt } from './lib/server-process.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const quick = process.env.BENCH_QUICK === '1'
@@ -39,7 +40,8 @@ interface SignInServer {
 }
 
 async function startSignInServer(cores: string, dispatcher: Agent): Promise<SignInServer> {
-  const argv = [process.execPath, '--conditions=@acme/source', '--import', 'tsx', `${here}signin-server.ts`]
+  requireBuilt()
+  const argv = [process.execPath, ...benchChildFlags, `${here}signin-server.ts`]
   // Without taskset (one core, or not installed) the server inherits this process's cores.
   const pinned = pinLoadGenerator()
   const child = pinned ? spawn('taskset', ['-c', cores, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })

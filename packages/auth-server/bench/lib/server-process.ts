@@ -3,6 +3,39 @@
 // cookie pair it wants in the shared Cookie header (see bench/lib/bench-child.ts).
 import { onServerCore } from '@acme/tooling/bench'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * How a bench child runs: its own script through tsx, the packages it imports by name from their
+ * build (dist), as an app gets them. Not `--conditions=@acme/source`: tsx compiles our sources
+ * with esbuild's keepNames, which wraps every closure made per request in a `__name()` call that
+ * the published build does not have (about a fifth of a Redis session check's own time).
+ */
+export const benchChildFlags: readonly string[] = ['--import', 'tsx']
+
+const packagesDir = fileURLToPath(new URL('../../../', import.meta.url))
+
+/** Newest modification time under `dir` of a source file that goes into the build. */
+function newestSource(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.tsx?$/.test(entry.name) || /\.test\.tsx?$/.test(entry.name)) continue
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/** The children run the built packages: refuse to measure a build older than its sources. */
+export function requireBuilt(names: readonly string[] = ['auth-core', 'auth-server']): void {
+  for (const name of names) {
+    const built = join(packagesDir, name, 'dist', 'index.js')
+    if (!existsSync(built) || statSync(built).mtimeMs < newestSource(join(packagesDir, name, 'src'))) {
+      throw new Error(`packages/${name}/dist is missing or older than its sources: run \`pnpm build\` first (the bench servers run the built packages, as an app does)`)
+    }
+  }
+}
 
 export interface ServerProcess {
   readonly name: string
@@ -29,7 +62,8 @@ export interface StartOptions {
 
 /** Starts `node <script> <...args>` and waits for its READY line. */
 export async function startServer(name: string, script: string, args: readonly string[], options: StartOptions = {}): Promise<ServerProcess> {
-  const argv = [...(options.wrapper ?? []), process.execPath, ...(options.nodeFlags ?? []), '--conditions=@acme/source', '--import', 'tsx', script, ...args]
+  requireBuilt()
+  const argv = [...(options.wrapper ?? []), process.execPath, ...(options.nodeFlags ?? []), ...benchChildFlags, script, ...args]
   const [command, commandArgs] = options.core === 'load-generator' ? [argv[0]!, argv.slice(1)] : onServerCore(argv)
   const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...options.env } })
   const pending = new Map<string, Array<(value: unknown) => void>>()
