@@ -65,7 +65,8 @@ export function groupOf(frame: CallFrame): string {
     if (pkg.startsWith('@acme/')) return 'acme'
     return pkg
   }
-  if (/\/packages\/auth-[a-z]+\/src\//.test(url)) return 'acme'
+  // The bench servers run our packages' build (dist); a test run may load their sources.
+  if (/\/packages\/auth-[a-z]+\/(?:src|dist)\//.test(url)) return 'acme'
   if (url.includes('/bench/')) return 'bench app'
   return 'other'
 }
@@ -77,6 +78,9 @@ function whereOf(frame: CallFrame): string {
   const pkg = packageOf(url)
   const tail = url.split('/').slice(-1)[0]
   if (pkg !== undefined) return `${pkg}/${tail}:${frame.lineNumber + 1}`
+  // Our built packages: the file in dist with its line.
+  const built = /\/packages\/(auth-[a-z]+\/dist\/.*)$/.exec(url)
+  if (built) return `${built[1]!}:${frame.lineNumber + 1}`
   // Our .ts files run transpiled by tsx: their line numbers are the emitted code's, so leave them out.
   const src = /\/packages\/(auth-[a-z]+\/(?:src|bench)\/.*)$/.exec(url)
   return src ? src[1]! : `${tail}:${frame.lineNumber + 1}`
