@@ -31,6 +31,11 @@ describe('redis session codec', () => {
     expect(decodeSession(full.id, encodeSession(full))).toEqual(full)
   })
 
+  it('a data bag stored as null reads as empty data, as before the decoder skipped parsing "{}"', () => {
+    const json = JSON.stringify({ ...JSON.parse(encodeSession(record)), d: null })
+    expect(decodeSession(record.id, json)).toEqual(record)
+  })
+
   it('a missing key is null', () => {
     expect(decodeSession(record.id, null)).toBeNull()
   })

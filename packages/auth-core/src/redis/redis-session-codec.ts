@@ -64,7 +64,7 @@ export function decodeSession(id: string, json: string | null): SessionRecord | 
   let data: SessionRecord['data']
   try {
     stored = JSON.parse(json) as Partial<StoredSession>
-    data = stored.d === undefined ? {} : (JSON.parse(stored.d) as SessionRecord['data'])
+    data = stored.d === undefined || stored.d === null ? {} : (JSON.parse(stored.d) as SessionRecord['data'])
   } catch {
     return null
   }
