@@ -18,7 +18,7 @@ describe('createStoreGuard', () => {
     const { metrics, operations } = recordingMetrics()
     const guard = createStoreGuard('session store', { store: 'session', metrics })
     await expect(guard('get', () => Promise.resolve('record'))).resolves.toBe('record')
-    expect(operations).toEqual([{ store: 'session', outcome: 'ok', durationMs: expect.any(Number) }])
+    expect(operations.map(({ store, outcome }) => ({ store, outcome }))).toEqual([{ store: 'session', outcome: 'ok' }])
     expect(operations[0]!.durationMs).toBeGreaterThanOrEqual(0)
   })
 
