@@ -30,7 +30,8 @@ function upstream(options: Parameters<typeof requireAccessToken>[0]) {
   const app = express()
   app.use(requireAccessToken(options))
   app.get('/me', (req, res) => {
-    res.json({ claims: req.accessToken, auth: req.auth })
+    // Both are accessors on Express's request prototype, not new own properties of req.
+    res.json({ claims: req.accessToken, auth: req.auth, own: Object.hasOwn(req, 'accessToken') || Object.hasOwn(req, 'auth') })
   })
   app.use(problemErrorHandler())
   return app
@@ -42,7 +43,7 @@ describe('requireAccessToken', () => {
     const { token } = await tokens.accessTokens.issue({ sub: 'u-alice', sid: 's1', roles: ['admin'], scope: 'notes:read' })
     const res = await request(api).get('/me').set('authorization', `Bearer ${token}`)
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ claims: { sub: 'u-alice', roles: ['admin'] }, auth: { user: { id: 'u-alice' }, strategy: 'bearer' } })
+    expect(res.body).toMatchObject({ claims: { sub: 'u-alice', roles: ['admin'] }, auth: { user: { id: 'u-alice' }, strategy: 'bearer' }, own: false })
   })
 
   it('401 with WWW-Authenticate for a missing, malformed, forged or wrong-audience token', async () => {

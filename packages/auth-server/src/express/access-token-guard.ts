@@ -76,8 +76,8 @@ export function requireAccessToken(options: RequireAccessTokenOptions): RequestH
     }
     const granted = new Set((claims.scope ?? '').split(' ').filter(Boolean))
     if (!scopes.every((scope) => granted.has(scope))) throw bearerProblem(403, 'insufficient_scope', 'A required scope is missing.')
-    req.accessToken = claims
     installAuthSlot(req)
+    req.accessToken = claims
     req.auth = authFromClaims(claims, 'bearer')
     next()
   }
