@@ -1,5 +1,6 @@
 import { AuthError, isAuthError } from '../errors.js'
 import type { AuthMetrics, StoreName } from '../metrics/auth-metrics.js'
+import { attempt } from './attempt.js'
 
 /**
  * Runs a store operation; any failure that is not already an AuthError becomes
@@ -12,13 +13,7 @@ export function createStoreGuard(storeName: string, metered?: { store: StoreName
   // Every store read goes through here: one `.then`, no async frame of its own.
   return <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     const started = metered ? performance.now() : 0
-    let pending: Promise<T>
-    try {
-      pending = Promise.resolve(run())
-    } catch (error) {
-      return Promise.reject(failed(operation, error, started))
-    }
-    return pending.then(
+    return attempt(run).then(
       (result) => {
         metered?.metrics.storeOperation(metered.store, 'ok', performance.now() - started)
         return result

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis'
 import { AuthError } from '../errors.js'
+import { attempt } from '../lib/attempt.js'
 
 /** What the Redis stores accept: a single Redis or a Redis Cluster client from ioredis. */
 export type RedisClient = Redis | Cluster
@@ -13,12 +14,7 @@ export type RedisClient = Redis | Cluster
  */
 export function redisCall<T>(operation: string, run: () => Promise<T>, timeoutMs?: number): Promise<T> {
   const unavailable = (cause: unknown) => new AuthError('ERR_STORE_UNAVAILABLE', `Redis ${operation} failed`, { cause })
-  let pending: Promise<T>
-  try {
-    pending = Promise.resolve(run())
-  } catch (error) {
-    return Promise.reject(unavailable(error))
-  }
+  const pending = attempt(run)
   if (timeoutMs === undefined) {
     return pending.then(undefined, (error: unknown) => {
       throw unavailable(error)
