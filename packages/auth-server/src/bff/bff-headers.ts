@@ -15,24 +15,35 @@ const notForwarded = new Set([
   'x-request-id', 'content-length', 'expect',
 ])
 
-function connectionListed(headers: IncomingHeaders): Set<string> {
+/**
+ * The names a `Connection` header lists beyond the hop-by-hop ones (which go anyway), or `undefined`
+ * when it lists none: the usual `keep-alive` or `close` builds nothing.
+ */
+function connectionListed(headers: IncomingHeaders): Set<string> | undefined {
   const value = headers.connection
-  const text = Array.isArray(value) ? value.join(',') : value ?? ''
-  return new Set(text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))
+  if (value === undefined) return undefined
+  let listed: Set<string> | undefined
+  for (const part of (Array.isArray(value) ? value.join(',') : value).split(',')) {
+    const name = part.trim().toLowerCase()
+    if (name !== '' && !hopByHop.has(name)) (listed ??= new Set()).add(name)
+  }
+  return listed
 }
 
-/** The headers sent upstream: the client's safe headers plus ours. */
+/** The headers sent upstream: the client's safe headers plus ours (`added` wins). */
 export function upstreamRequestHeaders(
   incoming: IncomingHeaders,
   added: Record<string, string>,
 ): Record<string, string | string[]> {
   const listed = connectionListed(incoming)
   const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || notForwarded.has(name) || listed.has(name)) continue
+  for (const name of Object.keys(incoming)) {
+    const value = incoming[name]
+    if (value === undefined || notForwarded.has(name) || listed?.has(name) === true) continue
     out[name] = value
   }
-  return { ...out, ...added }
+  for (const name of Object.keys(added)) out[name] = added[name]!
+  return out
 }
 
 /** The `X-Forwarded-Host` and `X-Forwarded-Proto` the upstream sees. */
@@ -66,9 +77,10 @@ export function forwardedOrigins(origins: Iterable<string>): readonly ForwardedO
 export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const listed = connectionListed(upstream)
   const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(upstream)) {
+  for (const name of Object.keys(upstream)) {
+    const value = upstream[name]
     const lower = name.toLowerCase()
-    if (value === undefined || lower === 'set-cookie' || hopByHop.has(lower) || listed.has(lower)) continue
+    if (value === undefined || lower === 'set-cookie' || hopByHop.has(lower) || listed?.has(lower) === true) continue
     out[lower] = value
   }
   return out

@@ -15,11 +15,11 @@ export function bffMiddleware(bff: Bff): BffMiddleware {
   const middleware: RequestHandler = (req, res, next) => {
     const afterMount = bff.afterMount(req.url)
     if (afterMount === null) return next()
-    const ex = new ExpressExchange(req, res, req.path)
+    const ex = new ExpressExchange(req, res)
     bff
       .forward(ex, afterMount, (status, headers) => {
-        res.status(status)
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+        res.statusCode = status
+        for (const name of Object.keys(headers)) res.setHeader(name, headers[name]!)
         return res
       })
       .then((answer) => (answer ? sendAnswer(res, answer) : undefined))

@@ -6,6 +6,13 @@ import type { RequestAuth } from '../core/request-auth.js'
 import { installAuthSlot } from './request-auth-slot.js'
 
 /**
+ * Request ids by request, so that every exchange made for one request (the middleware's, the
+ * BFF's) shares it. Not a property on `req`: Express 5 re-prototypes each request, and a new own
+ * property there costs a fresh hidden class per request.
+ */
+const requestIds = new WeakMap<Request, string>()
+
+/**
  * The layer's view of an Express request: reads `req.headers` in place (no `Request` or `Headers`
  * object is built), keeps the identity on `req.auth` and writes cookies with `res.append`.
  */
@@ -52,11 +59,12 @@ export class ExpressExchange implements Exchange {
   }
 
   get requestId(): string | undefined {
-    return (this.req as { acmeRequestId?: string }).acmeRequestId
+    return requestIds.get(this.req)
   }
 
   set requestId(value: string | undefined) {
-    ;(this.req as { acmeRequestId?: string }).acmeRequestId = value
+    if (value === undefined) requestIds.delete(this.req)
+    else requestIds.set(this.req, value)
   }
 
   header(name: string): string | undefined {
