@@ -28,6 +28,16 @@ export class BearerTokenCache {
   get(sessionId: string, now: number, mint: () => Promise<BearerToken>, rejected?: string): Promise<BearerToken> {
     const cached = this.#tokens.get(sessionId)
     if (cached && (rejected === undefined || !timingSafeEqual(cached.token, rejected)) && cached.expiresAt - this.#refreshAheadMs > now) return Promise.resolve(cached)
+    return this.#mint(sessionId, mint)
+  }
+
+  /** The session's token when a usable one is cached (the usual request: nothing to wait for). */
+  peek(sessionId: string, now: number): BearerToken | undefined {
+    const cached = this.#tokens.get(sessionId)
+    return cached && cached.expiresAt - this.#refreshAheadMs > now ? cached : undefined
+  }
+
+  #mint(sessionId: string, mint: () => Promise<BearerToken>): Promise<BearerToken> {
     const pending = this.#inFlight.get(sessionId)
     if (pending) return pending
     const minting = mint().then(

@@ -230,6 +230,122 @@ describe.each(['express', 'fetch'] as const)('%s', (adapter) => {
       expect(upstream.requests.map((r) => r.url)).toEqual(['/notes?q=a;b'])
     })
 
+    it('one request id on both sides: the client’s sane X-Request-Id, else a new one', async () => {
+      const given = await raw('GET', '/api/notes', signedIn({ 'x-request-id': 'req-0123456789' }))
+      expect(given.headers['x-request-id']).toBe('req-0123456789')
+      expect(upstream.requests[0]!.headers['x-request-id']).toBe('req-0123456789')
+      const made = await raw('GET', '/api/notes', signedIn({ 'x-request-id': 'no spaces allowed' }))
+      expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect(upstream.requests[1]!.headers['x-request-id']).toBe(made.headers['x-request-id'])
+    })
+
+    it('a client that goes away mid-answer ends the upstream request too', async () => {
+      // An upstream that sends one chunk and then holds the answer open.
+      let upstreamClosed: (finished: boolean) => void = () => {}
+      const closed = new Promise<boolean>((resolve) => (upstreamClosed = resolve))
+      const endless = createServer((_req, res) => {
+        res.on('close', () => upstreamClosed(res.writableFinished))
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.write('first chunk')
+      })
+      await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve))
+      const { app, auth } = await createTestApp()
+      const bff = mountBff(app, auth, { upstream: `http://127.0.0.1:${(endless.address() as AddressInfo).port}`, tokens: issuer.source })
+      const bob = browser(app)
+      await bob.login('bob@example.com', 'bob-password')
+      const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+      })
+      try {
+        const headers = { cookie: [...bob.jar].map(([name, cookie]) => `${name}=${cookie.value}`).join('; ') }
+        const firstChunk = await new Promise<string>((resolve, reject) => {
+          const req = httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`, { headers }, (res) => {
+            res.once('data', (data: Buffer) => {
+              resolve(data.toString())
+              req.destroy()
+            })
+          })
+          req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)))
+          req.end()
+        })
+        expect(firstChunk).toBe('first chunk')
+        const finished = await Promise.race([closed, new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 3_000))])
+        expect(finished).toBe(false) // closed, and before its end
+      } finally {
+        server.closeAllConnections()
+        server.close()
+        await bff.close()
+        endless.closeAllConnections()
+        endless.close()
+      }
+    })
+
+    it('a client that goes away before the answer holds no upstream connection', async () => {
+      // The answer comes after the client left, and is larger than a socket's buffers: a proxy
+      // that wrote it into the closed response would wait for a drain that never comes.
+      const late = createServer((_req, res) => {
+        setTimeout(() => res.end(Buffer.alloc(4 * 1024 * 1024, 1)), 300)
+      })
+      await new Promise<void>((resolve) => late.listen(0, '127.0.0.1', resolve))
+      const { app, auth } = await createTestApp()
+      const bff = mountBff(app, auth, { upstream: `http://127.0.0.1:${(late.address() as AddressInfo).port}`, tokens: issuer.source })
+      const bob = browser(app)
+      await bob.login('bob@example.com', 'bob-password')
+      const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+      })
+      try {
+        const headers = { cookie: [...bob.jar].map(([name, cookie]) => `${name}=${cookie.value}`).join('; ') }
+        const req = httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/late`, { headers })
+        req.on('error', () => {})
+        req.end()
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        req.destroy()
+        await new Promise((resolve) => setTimeout(resolve, 600))
+        // close() waits for requests in flight: it settles only if the abandoned one ended.
+        const closed = await Promise.race([bff.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('stuck'), 3_000))])
+        expect(closed).toBe('closed')
+      } finally {
+        server.closeAllConnections()
+        server.close()
+        late.closeAllConnections()
+        late.close()
+      }
+    })
+
+    it('a chunked upload that outgrows the limit gets 413 and the upstream never sees it whole', async () => {
+      const { app, auth } = await createTestApp()
+      const bff = mountBff(app, auth, { upstream: upstream.url, tokens: issuer.source, maxBodyBytes: 1024 })
+      const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+      })
+      const bob = browser(app)
+      await bob.login('bob@example.com', 'bob-password')
+      const port = (server.address() as AddressInfo).port
+      try {
+        const cookie = [...bob.jar].map(([name, value]) => `${name}=${value.value}`).join('; ')
+        function* chunks() {
+          for (let i = 0; i < 8; i++) yield Buffer.alloc(512, 1) // 4 KiB, no Content-Length
+        }
+        const answer = await new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+          const req = httpRequest(`http://127.0.0.1:${port}/api/upload`, { method: 'POST', headers: { cookie, origin, 'x-csrf-token': bob.csrf, 'content-type': 'application/octet-stream' } }, (res) => {
+            res.resume()
+            res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'] }))
+          })
+          req.on('error', reject)
+          for (const piece of chunks()) req.write(piece)
+          req.end()
+        })
+        expect(answer.status).toBe(413)
+        expect(answer.type).toMatch(/^application\/problem\+json/)
+        expect(upstream.requests.filter((r) => (r.body?.length ?? 0) > 1024)).toHaveLength(0)
+      } finally {
+        server.closeAllConnections()
+        server.close()
+        await bff.close()
+      }
+    })
+
     it('sends the configured origin as X-Forwarded-Host/Proto, never the client’s Host', async () => {
       const res = await raw('GET', '/api/notes', signedIn({ host: 'evil.example' }))
       expect(res.status).toBe(200)

@@ -1,6 +1,6 @@
 import { createAuthMetrics, type UpstreamOutcome } from '@acme/auth-core'
-import { Transform, Writable, type Readable } from 'node:stream'
-import { Pool, errors as undiciErrors } from 'undici'
+import { Transform, type Readable, type Writable } from 'node:stream'
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici'
 import type { Exchange } from '../http/exchange.js'
 import { requestIdOf } from '../http/request-id.js'
 import { problem } from '../errors/problem.js'
@@ -9,6 +9,7 @@ import type { RequestAuth } from '../core/request-auth.js'
 import { BearerTokenCache, type BearerToken } from './bearer-token-cache.js'
 import { clientResponseHeaders, forwardedOriginFor, forwardedOrigins, upstreamRequestHeaders } from './bff-headers.js'
 import { safeUpstreamPath } from './bff-path.js'
+import { sendUpstream } from './send-upstream.js'
 
 /** Gets a Bearer token for a signed-in request (`self`: minted by core; `provider`: the IdP's). */
 export type BearerTokenSource = (auth: RequestAuth, request: Exchange) => Promise<BearerToken>
@@ -67,44 +68,44 @@ export function createBffProxy(options: BffProxyOptions, appOrigins: Iterable<st
   const origins = forwardedOrigins(appOrigins)
 
   /**
-   * Sends one attempt and streams the answer straight into `res` (undici's `stream()`: no
-   * intermediate Readable). With `retryOn401`, a 401 is drained instead and `'retry'` returned.
+   * Sends one attempt and streams the answer straight into the sink. With `retryOn401`, a 401 is
+   * read and dropped instead and `'retry'` returned.
    */
   const forward = async (ex: Exchange, opened: { sink?: Writable }, sink: ResponseSink, path: string, token: string, body: Buffer | Readable | undefined, retryOn401: boolean) => {
     const result: { outcome: 'done' | 'retry' } = { outcome: 'done' }
     const forwarded = forwardedOriginFor(origins, ex.header('host'))
+    const requestId = requestIdOf(ex)
+    const ours: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      'x-forwarded-for': ex.ip ?? '',
+      'x-forwarded-proto': forwarded.proto,
+      'x-forwarded-host': forwarded.host,
+      'x-request-id': requestId,
+    }
+    if (Buffer.isBuffer(body)) ours['content-length'] = String(body.length)
     const started = performance.now()
     let answered = false
-    await pool.stream(
-      {
-        origin: base.origin,
-        path,
-        method: ex.method,
-        headers: upstreamRequestHeaders(ex.headers(), {
-          authorization: `Bearer ${token}`,
-          'x-forwarded-for': ex.ip ?? '',
-          'x-forwarded-proto': forwarded.proto,
-          'x-forwarded-host': forwarded.host,
-          'x-request-id': requestIdOf(ex),
-          ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
-        }),
-        body: body ?? null,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      },
-      ({ statusCode, headers }) => {
-        answered = true
-        metrics.bffUpstream(statusClassOf(statusCode), performance.now() - started)
-        if (statusCode === 401 && retryOn401) {
-          result.outcome = 'retry'
-          return discard()
-        }
-        const answer = clientResponseHeaders(headers)
-        answer['x-request-id'] = requestIdOf(ex)
-        answer['cache-control'] ??= 'no-store'
-        return (opened.sink = sink(statusCode, answer))
-      },
-    ).catch((error: unknown) => {
+    const request: Dispatcher.DispatchOptions = {
+      origin: base.origin,
+      path,
+      method: ex.method,
+      headers: upstreamRequestHeaders(ex.headers(), ours),
+      body: body ?? null,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    }
+    await sendUpstream(pool, request, (statusCode, headers) => {
+      answered = true
+      metrics.bffUpstream(statusClassOf(statusCode), performance.now() - started)
+      if (statusCode === 401 && retryOn401) {
+        result.outcome = 'retry'
+        return null
+      }
+      const answer = clientResponseHeaders(headers)
+      answer['x-request-id'] = requestId
+      answer['cache-control'] ??= 'no-store'
+      return (opened.sink = sink(statusCode, answer))
+    }).catch((error: unknown) => {
       if (!answered) metrics.bffUpstream(isTimeout(error) ? 'timeout' : 'error', performance.now() - started)
       throw error
     })
@@ -132,7 +133,8 @@ export function createBffProxy(options: BffProxyOptions, appOrigins: Iterable<st
     const mint = () => options.tokens(auth, ex)
     const opened: { sink?: Writable } = {}
     try {
-      const bearer = await cache.get(auth.session.id, Date.now(), mint)
+      const now = Date.now()
+      const bearer = cache.peek(auth.session.id, now) ?? (await cache.get(auth.session.id, now, mint))
       // A 401 may mean our token went stale (key rotation, revocation upstream): get a new one and
       // retry once, but only when the request can be sent again unchanged.
       if ((await forward(ex, opened, sink, path, bearer.token, body, replayable)) === 'retry') {
@@ -161,15 +163,6 @@ function isTimeout(error: unknown): boolean {
   )
 }
 
-/** A sink for a refused answer's body. */
-function discard(): Writable {
-  return new Writable({
-    write(_chunk, _encoding, callback) {
-      callback()
-    },
-  })
-}
-
 async function readSmallBody(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
@@ -181,13 +174,19 @@ async function readSmallBody(stream: Readable, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-/** Passes bytes through until `limit`, then fails the stream (the upstream request aborts). */
+/**
+ * Passes bytes through until `limit`, then fails the stream (the upstream request aborts). The
+ * limit can trip while the Bearer token is still being fetched, before anything listens to the
+ * stream: the error is then kept on the stream (`errored`) for the attempt to report, not thrown
+ * as an uncaught exception.
+ */
 function byteLimit(limit: number): Transform {
   let seen = 0
-  return new Transform({
+  const limited = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length
       callback(seen > limit ? tooLarge() : null, chunk)
     },
   })
+  return limited.on('error', () => {})
 }

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../core/auth-context.js'
-import { ensureAuthenticated } from '../core/auth-handler.js'
-import { checkCsrf } from '../csrf/csrf-guard.js'
+import { authenticateNow } from '../core/authenticate-now.js'
+import { checkCsrf, isUnsafeMethod } from '../csrf/csrf-guard.js'
 import type { Answer } from '../http/answer.js'
 import type { Exchange } from '../http/exchange.js'
 import { problemAnswer } from '../http/problem-answer.js'
@@ -42,9 +42,13 @@ export function createBff(ctx: AuthContext, options: BffOptions): Bff {
     },
     async forward(ex, afterMount, sink) {
       try {
-        await ensureAuthenticated(ctx, ex)
-        const refused = await checkCsrf(ctx, ex)
-        if (refused) throw refused
+        // Behind the middleware the request is authenticated already: no wait then, nor for CSRF on a safe method.
+        const authenticated = authenticateNow(ctx.strategy, ex)
+        if (authenticated instanceof Promise) await authenticated
+        if (isUnsafeMethod(ex.method)) {
+          const refused = await checkCsrf(ctx, ex)
+          if (refused) throw refused
+        }
         await proxy(ex, afterMount, sink)
         return null
       } catch (error) {
