@@ -7,13 +7,15 @@
 //
 // Each server runs under callgrind with instrumentation off while it starts, is warmed up by
 // BENCH_INSTR_WARMUP requests (the JIT settles), then counted over BENCH_INSTR_PASSES passes of
-// BENCH_INSTR_REQUESTS requests each; the median pass is reported. Writes
+// BENCH_INSTR_REQUESTS requests each; the median pass is reported. Then the same for the BFF and
+// http-proxy-middleware in front of one upstream (BENCH_INSTR_PROXIES; empty for none). Writes
 // bench/results/instructions.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { gate } from './lib/rounds.js'
+import { startServer, type ServerProcess } from './lib/server-process.js'
 import { benchRedis, sharedCookie, startProtectedServers } from './protected-route.bench.js'
 import { protectedScenarios, type ProtectedScenario } from './lib/protected-scenarios.js'
 
@@ -48,9 +50,32 @@ function dumpTotal(pid: number, file: string): number {
 }
 
 interface Row {
-  scenario: ProtectedScenario
+  scenario: string
   instructionsPerRequest: number
   passes: number[]
+}
+
+const proxyNames = ['bff', 'http-proxy-middleware'] as const
+const proxies = (process.env.BENCH_INSTR_PROXIES ?? proxyNames.join(',')).split(',').filter(Boolean)
+for (const name of proxies) if (!(proxyNames as readonly string[]).includes(name)) throw new Error(`unknown proxy ${name}`)
+
+/** Per thread: V8 compiles and collects on helper threads whose timing varies; the main thread's count is the request path's. */
+const callgrind = (file: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${file}`]
+
+/** Warms `server` up under callgrind, then counts `passes` passes; the median pass is its row. */
+async function count(name: string, server: ServerProcess, file: string, url: string, cookie: string): Promise<Row> {
+  const pid = server.child.pid!
+  execFileSync('callgrind_control', ['--instr=on', String(pid)], { stdio: 'ignore' })
+  await send(url, cookie, warmup)
+  const counts: number[] = []
+  for (let pass = 0; pass < passes; pass++) {
+    execFileSync('callgrind_control', ['--zero', String(pid)], { stdio: 'ignore' })
+    await send(url, cookie, requests)
+    counts.push(Math.round(dumpTotal(pid, file) / requests))
+  }
+  const sorted = [...counts].sort((a, b) => a - b)
+  console.log(`${name}: ${counts.join(' / ')} instructions per request`)
+  return { scenario: name, instructionsPerRequest: sorted[Math.floor(sorted.length / 2)]!, passes: counts }
 }
 
 const redis = await benchRedis()
@@ -58,28 +83,13 @@ const rows: Row[] = []
 try {
   for (const name of names) {
     const file = `${outDir}${name}.out`
-    const servers = await startProtectedServers([name], redis.url, {
-      // Per thread: V8 compiles and collects on helper threads whose timing varies; the main
-      // thread's count is the request path's.
-      wrapper: () => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${file}`],
-    })
+    const servers = await startProtectedServers([name], redis.url, { wrapper: () => callgrind(file) })
     const server = servers.get(name)!
     try {
       const cookie = await sharedCookie(servers.values())
       const url = `http://127.0.0.1:${server.port}/protected`
       await gate({ name, url, body: (text) => text.includes('bench-user'), refusesAnonymous: name !== 'bare' }, cookie)
-      const pid = server.child.pid!
-      execFileSync('callgrind_control', ['--instr=on', String(pid)], { stdio: 'ignore' })
-      await send(url, cookie, warmup)
-      const counts: number[] = []
-      for (let pass = 0; pass < passes; pass++) {
-        execFileSync('callgrind_control', ['--zero', String(pid)], { stdio: 'ignore' })
-        await send(url, cookie, requests)
-        counts.push(Math.round(dumpTotal(pid, file) / requests))
-      }
-      const sorted = [...counts].sort((a, b) => a - b)
-      rows.push({ scenario: name, instructionsPerRequest: sorted[Math.floor(sorted.length / 2)]!, passes: counts })
-      console.log(`${name}: ${counts.join(' / ')} instructions per request`)
+      rows.push(await count(name, server, file, url, cookie))
     } finally {
       await server.stop()
     }
@@ -88,8 +98,44 @@ try {
   await redis.close()
 }
 
+// The BFF bench's proxies, each under callgrind in front of the same upstream (not counted, beside
+// the load generator), every request with the BFF's session cookie as in its rounds.
+if (proxies.length > 0) {
+  const upstream = await startServer('upstream', `${here}bff-servers.ts`, ['upstream'], { core: 'load-generator' })
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`
+  let cookie = ''
+  try {
+    for (const name of proxies) {
+      const role = name === 'bff' ? 'bff' : 'hpm'
+      const file = `${outDir}${name}.out`
+      const server = await startServer(role, `${here}bff-servers.ts`, [role, upstreamUrl], { wrapper: callgrind(file) })
+      try {
+        if (role === 'bff') cookie = await server.cookie()
+        else if (cookie === '') cookie = await bffCookie(upstreamUrl)
+        const url = `http://127.0.0.1:${server.port}/api/notes`
+        await gate({ name, url, body: (text) => text.includes('hello'), refusesAnonymous: role === 'bff' }, cookie)
+        rows.push(await count(name, server, file, url, cookie))
+      } finally {
+        await server.stop()
+      }
+    }
+  } finally {
+    await upstream.stop()
+  }
+}
+
+/** A BFF session cookie when the BFF itself is not counted. */
+async function bffCookie(upstreamUrl: string): Promise<string> {
+  const bff = await startServer('bff', `${here}bff-servers.ts`, ['bff', upstreamUrl], { core: 'load-generator' })
+  try {
+    return await bff.cookie()
+  } finally {
+    await bff.stop()
+  }
+}
+
 const by = new Map(rows.map((row) => [row.scenario, row.instructionsPerRequest]))
-const ratio = (numerator: ProtectedScenario, denominator: ProtectedScenario) => {
+const ratio = (numerator: string, denominator: string) => {
   const a = by.get(numerator)
   const b = by.get(denominator)
   // Fewer instructions is faster: the throughput ratio is denominator ÷ numerator.
@@ -104,6 +150,7 @@ const ratios = {
   'acme-redis-cached vs bare': ratio('acme-redis-cached', 'bare'),
   'acme-redis vs express-session-redis': ratio('acme-redis', 'express-session-redis'),
   'acme-memory vs express-session-memory': ratio('acme-memory', 'express-session-memory'),
+  'bff vs http-proxy-middleware': ratio('bff', 'http-proxy-middleware'),
 }
 const md = [
   `# Instructions per protected request (callgrind), ${new Date().toISOString()}`,
