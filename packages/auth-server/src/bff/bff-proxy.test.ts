@@ -239,27 +239,55 @@ describe.each(['express', 'fetch'] as const)('%s', (adapter) => {
       expect(upstream.requests[1]!.headers['x-request-id']).toBe(made.headers['x-request-id'])
     })
 
-    it('a client that goes away mid-answer ends the upstream request too', async () => {
-      // An upstream that sends one chunk and then holds the answer open.
-      let upstreamClosed: (finished: boolean) => void = () => {}
-      const closed = new Promise<boolean>((resolve) => (upstreamClosed = resolve))
-      const endless = createServer((_req, res) => {
-        res.on('close', () => upstreamClosed(res.writableFinished))
-        res.writeHead(200, { 'content-type': 'text/plain' })
-        res.write('first chunk')
-      })
-      await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve))
+    /** An app with its own BFF in front of `upstreamUrl`, listening, with bob signed in to it. */
+    async function listeningBff(upstreamUrl: string, options: Partial<AuthBffOptions> = {}) {
       const { app, auth } = await createTestApp()
-      const bff = mountBff(app, auth, { upstream: `http://127.0.0.1:${(endless.address() as AddressInfo).port}`, tokens: issuer.source })
+      const bff = mountBff(app, auth, { upstream: upstreamUrl, tokens: issuer.source, ...options })
       const bob = browser(app)
       await bob.login('bob@example.com', 'bob-password')
       const server = await new Promise<Server>((resolve) => {
         const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
       })
+      let bffClosed: Promise<void> | undefined
+      const closeBff = () => (bffClosed ??= bff.close())
+      return {
+        url: (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+        headers: { cookie: [...bob.jar].map(([name, cookie]) => `${name}=${cookie.value}`).join('; '), origin, 'x-csrf-token': bob.csrf },
+        closeBff,
+        async close() {
+          server.closeAllConnections()
+          server.close()
+          await closeBff()
+        },
+      }
+    }
+
+    /** A loopback HTTP server with `handler`; `stop()` ends it and its connections. */
+    async function serve(handler: Parameters<typeof createServer>[1]) {
+      const server = createServer(handler)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        stop() {
+          server.closeAllConnections()
+          server.close()
+        },
+      }
+    }
+
+    it('a client that goes away mid-answer ends the upstream request too', async () => {
+      // An upstream that sends one chunk and then holds the answer open.
+      let upstreamClosed: (finished: boolean) => void = () => {}
+      const closed = new Promise<boolean>((resolve) => (upstreamClosed = resolve))
+      const endless = await serve((_req, res) => {
+        res.on('close', () => upstreamClosed(res.writableFinished))
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.write('first chunk')
+      })
+      const app = await listeningBff(endless.url)
       try {
-        const headers = { cookie: [...bob.jar].map(([name, cookie]) => `${name}=${cookie.value}`).join('; ') }
         const firstChunk = await new Promise<string>((resolve, reject) => {
-          const req = httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stream`, { headers }, (res) => {
+          const req = httpRequest(app.url('/api/stream'), { headers: app.headers }, (res) => {
             res.once('data', (data: Buffer) => {
               resolve(data.toString())
               req.destroy()
@@ -272,77 +300,51 @@ describe.each(['express', 'fetch'] as const)('%s', (adapter) => {
         const finished = await Promise.race([closed, new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 3_000))])
         expect(finished).toBe(false) // closed, and before its end
       } finally {
-        server.closeAllConnections()
-        server.close()
-        await bff.close()
-        endless.closeAllConnections()
-        endless.close()
+        await app.close()
+        endless.stop()
       }
     })
 
     it('a client that goes away before the answer holds no upstream connection', async () => {
       // The answer comes after the client left, and is larger than a socket's buffers: a proxy
       // that wrote it into the closed response would wait for a drain that never comes.
-      const late = createServer((_req, res) => {
+      const late = await serve((_req, res) => {
         setTimeout(() => res.end(Buffer.alloc(4 * 1024 * 1024, 1)), 300)
       })
-      await new Promise<void>((resolve) => late.listen(0, '127.0.0.1', resolve))
-      const { app, auth } = await createTestApp()
-      const bff = mountBff(app, auth, { upstream: `http://127.0.0.1:${(late.address() as AddressInfo).port}`, tokens: issuer.source })
-      const bob = browser(app)
-      await bob.login('bob@example.com', 'bob-password')
-      const server = await new Promise<Server>((resolve) => {
-        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
-      })
+      const app = await listeningBff(late.url)
       try {
-        const headers = { cookie: [...bob.jar].map(([name, cookie]) => `${name}=${cookie.value}`).join('; ') }
-        const req = httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/late`, { headers })
+        const req = httpRequest(app.url('/api/late'), { headers: app.headers })
         req.on('error', () => {})
         req.end()
         await new Promise((resolve) => setTimeout(resolve, 50))
         req.destroy()
         await new Promise((resolve) => setTimeout(resolve, 600))
         // close() waits for requests in flight: it settles only if the abandoned one ended.
-        const closed = await Promise.race([bff.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('stuck'), 3_000))])
+        const closed = await Promise.race([app.closeBff().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('stuck'), 3_000))])
         expect(closed).toBe('closed')
       } finally {
-        server.closeAllConnections()
-        server.close()
-        late.closeAllConnections()
-        late.close()
+        await app.close()
+        late.stop()
       }
     })
 
     it('a chunked upload that outgrows the limit gets 413 and the upstream never sees it whole', async () => {
-      const { app, auth } = await createTestApp()
-      const bff = mountBff(app, auth, { upstream: upstream.url, tokens: issuer.source, maxBodyBytes: 1024 })
-      const server = await new Promise<Server>((resolve) => {
-        const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
-      })
-      const bob = browser(app)
-      await bob.login('bob@example.com', 'bob-password')
-      const port = (server.address() as AddressInfo).port
+      const app = await listeningBff(upstream.url, { maxBodyBytes: 1024 })
       try {
-        const cookie = [...bob.jar].map(([name, value]) => `${name}=${value.value}`).join('; ')
-        function* chunks() {
-          for (let i = 0; i < 8; i++) yield Buffer.alloc(512, 1) // 4 KiB, no Content-Length
-        }
         const answer = await new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
-          const req = httpRequest(`http://127.0.0.1:${port}/api/upload`, { method: 'POST', headers: { cookie, origin, 'x-csrf-token': bob.csrf, 'content-type': 'application/octet-stream' } }, (res) => {
+          const req = httpRequest(app.url('/api/upload'), { method: 'POST', headers: { ...app.headers, 'content-type': 'application/octet-stream' } }, (res) => {
             res.resume()
             res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'] }))
           })
           req.on('error', reject)
-          for (const piece of chunks()) req.write(piece)
+          for (let i = 0; i < 8; i++) req.write(Buffer.alloc(512, 1)) // 4 KiB, no Content-Length
           req.end()
         })
         expect(answer.status).toBe(413)
         expect(answer.type).toMatch(/^application\/problem\+json/)
         expect(upstream.requests.filter((r) => (r.body?.length ?? 0) > 1024)).toHaveLength(0)
       } finally {
-        server.closeAllConnections()
-        server.close()
-        await bff.close()
+        await app.close()
       }
     })
 
