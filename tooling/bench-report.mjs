@@ -121,7 +121,8 @@ const otherGoals = [
 // ---- instructions per request (callgrind, `bench:instructions`) --------------------------------
 const instructionsText = instructions
   ? `\`pnpm --filter @acme/auth-server bench:instructions\` (${instructions.at ? `${instructions.at.slice(0, 10)}, ` : ''}Node ${instructions.node ?? 'n/a'}) counts the CPU
-instructions the server's main thread spends per protected request under valgrind's callgrind, after ${instructions.warmup}
+instructions the server's main thread spends per protected request (for *bff* and *http-proxy-middleware*: per proxied request,
+the upstream not counted) under valgrind's callgrind, after ${instructions.warmup}
 warm-up requests, over ${instructions.passes} passes of ${instructions.requests} (the median pass; each pass in brackets). The count does
 not move with machine load, so it tells a few percent of our own work from noise where req/s on two shared cores
 cannot; it ignores waiting (the Redis round trip) and cache misses, so it complements the rounds above. Unchanged
