@@ -11,9 +11,15 @@ export function serveFetch(handler: (request: Request) => Promise<Response>, und
     const headers = new Headers()
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+    // As Fetch runtimes do: the request's signal aborts when the client goes away before the end.
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort()
+    })
     const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.originalUrl}`, {
       method: req.method,
       headers,
+      signal: gone.signal,
       ...(hasBody ? { body: Readable.toWeb(req), duplex: 'half' } : {}),
     })
     handler(request)

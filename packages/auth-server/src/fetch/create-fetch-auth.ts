@@ -123,6 +123,9 @@ export function createFetchAuth(options: AuthOptions | AuthCore | { core: AuthCo
           const headersArrived = new Promise<Response>((resolve) => (started = resolve))
           const done = bff.forward(ex, afterMount, (status, headers) => {
             const body = new PassThrough()
+            // A runtime aborts `request.signal` when the client goes away: the upstream request ends with it.
+            if (request.signal.aborted) body.destroy()
+            else request.signal.addEventListener('abort', () => body.destroy(), { once: true })
             const out = new Headers()
             for (const [name, value] of Object.entries(headers)) {
               if (Array.isArray(value)) for (const item of value) out.append(name, item)
