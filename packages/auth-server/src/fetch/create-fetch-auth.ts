@@ -122,10 +122,10 @@ export function createFetchAuth(options: AuthOptions | AuthCore | { core: AuthCo
           let started: ((response: Response) => void) | undefined
           const headersArrived = new Promise<Response>((resolve) => (started = resolve))
           const done = bff.forward(ex, afterMount, (status, headers) => {
+            // A runtime aborts `request.signal` when the client goes away: the upstream request ends
+            // with it (a throw here aborts it before any body stream exists).
+            if (request.signal.aborted) throw new Error('the client went away before the answer')
             const body = new PassThrough()
-            // A runtime aborts `request.signal` when the client goes away: the upstream request ends with it.
-            if (request.signal.aborted) body.destroy()
-            else request.signal.addEventListener('abort', () => body.destroy(), { once: true })
             const out = new Headers()
             for (const [name, value] of Object.entries(headers)) {
               if (Array.isArray(value)) for (const item of value) out.append(name, item)
@@ -133,6 +133,7 @@ export function createFetchAuth(options: AuthOptions | AuthCore | { core: AuthCo
             }
             started!(toResponse({ status, headers: Object.fromEntries(out), body: noBody(status) ? undefined : { stream: body } }, ex))
             if (noBody(status)) body.resume()
+            request.signal.addEventListener('abort', () => body.destroy(), { once: true })
             return body
           })
           return Promise.race([headersArrived, done.then((answer) => toResponse(answer ?? json(null, 502), ex))])
